@@ -1,0 +1,456 @@
+"""The users example end to end: every endpoint, on a real SQLite file.
+
+Each test gets its own database (``DATABASE_URL`` points into ``tmp_path``) and checks
+the rows in that file directly with ``sqlite3``, not only what the API says.
+"""
+
+import json
+import sqlite3
+import sys
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from routetree.testing import TestClient, live_server
+
+EXAMPLE_DIR = Path(__file__).resolve().parent.parent
+ALLOW_COLLECTION = "GET, HEAD, OPTIONS, POST"
+ALLOW_ITEM = "DELETE, GET, HEAD, OPTIONS, PATCH, PUT"
+
+
+@dataclass(frozen=True)
+class Database:
+    url: str
+    path: Path
+
+    def rows(self) -> list[tuple[Any, ...]]:
+        """Every user row, read from the SQLite file: (id, name, email, created_at)."""
+        if not self.path.exists():
+            return []
+        with closing(sqlite3.connect(self.path)) as connection:
+            cursor = connection.execute(
+                "SELECT id, name, email, created_at FROM users ORDER BY id"
+            )
+            return list(cursor.fetchall())
+
+
+def _is_example_module(module: object) -> bool:
+    """Whether a module was loaded from this example (its tests excepted)."""
+    file = getattr(module, "__file__", None)
+    if not isinstance(file, str):
+        return False
+    path = Path(file).resolve()
+    return path.is_relative_to(EXAMPLE_DIR) and not path.is_relative_to(
+        EXAMPLE_DIR / "tests"
+    )
+
+
+def purge_example_modules() -> None:
+    """Forget this example's modules (lib, lib.db, the route files) and its engine."""
+    db_module = sys.modules.get("lib.db")
+    if db_module is not None and _is_example_module(db_module):
+        db_module.reset_engine()
+    for name, module in list(sys.modules.items()):
+        if _is_example_module(module):
+            del sys.modules[name]
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
+    path = tmp_path / "test.db"
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    return Database(url=url, path=path)
+
+
+@pytest.fixture
+def client(database: Database) -> Iterator[TestClient]:
+    purge_example_modules()
+    try:
+        with TestClient(EXAMPLE_DIR) as test_client:
+            yield test_client
+    finally:
+        purge_example_modules()
+
+
+def create(
+    client: TestClient, name: str = "Ada", email: str = "ada@example.com"
+) -> dict[str, Any]:
+    response = client.post("/api/users", json={"name": name, "email": email})
+    assert response.status_code == 201, response.text
+    user: dict[str, Any] = response.json()
+    return user
+
+
+def assert_bad_request(response: httpx.Response, field: str) -> None:
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert body["error"] == "Bad Request"
+    assert body["field"] == field
+    assert body["detail"].startswith(f"{field}: ")
+
+
+# --- /api/users -----------------------------------------------------------------------
+
+
+def test_list_is_empty_at_first(client: TestClient) -> None:
+    response = client.get("/api/users")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json() == []
+
+
+def test_create_returns_201_and_the_user(
+    client: TestClient, database: Database
+) -> None:
+    before = datetime.now(UTC)
+    response = client.post(
+        "/api/users", json={"name": "Ada", "email": "ada@example.com"}
+    )
+    after = datetime.now(UTC)
+
+    assert response.status_code == 201
+    assert response.headers["content-type"].startswith("application/json")
+    user = response.json()
+    assert set(user) == {"id", "name", "email", "created_at"}
+    assert isinstance(user["id"], int)
+    assert user["name"] == "Ada"
+    assert user["email"] == "ada@example.com"
+    assert response.headers["location"] == f"/api/users/{user['id']}"
+
+    created_at = datetime.fromisoformat(user["created_at"])
+    assert user["created_at"].endswith("+00:00")
+    assert created_at.utcoffset() == timedelta(0)
+    assert before - timedelta(seconds=1) <= created_at <= after + timedelta(seconds=1)
+
+    rows = database.rows()
+    assert [(row[0], row[1], row[2]) for row in rows] == [
+        (user["id"], "Ada", "ada@example.com")
+    ]
+
+
+def test_created_user_appears_in_the_list(client: TestClient) -> None:
+    ada = create(client, "Ada", "ada@example.com")
+    grace = create(client, "Grace", "grace@example.com")
+    response = client.get("/api/users")
+    assert response.status_code == 200
+    assert response.json() == [ada, grace]
+
+
+def test_create_strips_name_and_lowercases_email(client: TestClient) -> None:
+    user = create(client, "  Ada Lovelace ", "Ada@Example.COM")
+    assert user["name"] == "Ada Lovelace"
+    assert user["email"] == "ada@example.com"
+
+
+def test_create_with_duplicate_email_is_409(
+    client: TestClient, database: Database
+) -> None:
+    create(client, "Ada", "ada@example.com")
+    response = client.post(
+        "/api/users", json={"name": "Other", "email": "ADA@example.com"}
+    )
+    assert response.status_code == 409
+    assert response.json() == {
+        "error": "Conflict",
+        "detail": "a user with email ada@example.com already exists",
+    }
+    assert len(database.rows()) == 1
+
+
+@pytest.mark.parametrize("missing", ["name", "email"])
+def test_create_with_missing_field_is_400_naming_it(
+    client: TestClient, database: Database, missing: str
+) -> None:
+    body = {"name": "Ada", "email": "ada@example.com"}
+    del body[missing]
+    response = client.post("/api/users", json=body)
+    assert_bad_request(response, missing)
+    assert "required" in response.json()["detail"].lower()
+    assert database.rows() == []
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["not-an-email", "ada@", "@example.com", "ada@example", "a b@example.com", ""],
+)
+def test_create_with_bad_email_is_400_naming_email(
+    client: TestClient, database: Database, email: str
+) -> None:
+    response = client.post("/api/users", json={"name": "Ada", "email": email})
+    assert_bad_request(response, "email")
+    assert response.json()["detail"] == "email: value is not a valid email address"
+    assert database.rows() == []
+
+
+@pytest.mark.parametrize("name", ["", "   ", "x" * 101, 42, None])
+def test_create_with_bad_name_is_400_naming_name(
+    client: TestClient, database: Database, name: object
+) -> None:
+    response = client.post(
+        "/api/users", json={"name": name, "email": "ada@example.com"}
+    )
+    assert_bad_request(response, "name")
+    assert database.rows() == []
+
+
+def test_name_of_100_characters_is_accepted(client: TestClient) -> None:
+    assert create(client, "x" * 100)["name"] == "x" * 100
+
+
+def test_create_with_unknown_field_is_400(client: TestClient) -> None:
+    response = client.post(
+        "/api/users", json={"name": "Ada", "email": "ada@example.com", "admin": True}
+    )
+    assert_bad_request(response, "admin")
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [([1, 2], "an array"), ("Ada", "a string"), (7, "a number"), (None, "null")],
+)
+def test_json_that_is_not_an_object_is_400(
+    client: TestClient, database: Database, body: object, kind: str
+) -> None:
+    # Raw content: httpx would send no body at all for json=None.
+    response = client.post(
+        "/api/users",
+        content=json.dumps(body).encode(),
+        headers={"content-type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "Bad Request",
+        "detail": f"the request body must be a JSON object, not {kind}",
+    }
+    assert database.rows() == []
+
+
+def test_malformed_json_is_400_from_the_framework(
+    client: TestClient, database: Database
+) -> None:
+    response = client.post(
+        "/api/users", content=b"{bad", headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert body["error"] == "Bad Request"
+    assert body.get("detail")
+    assert database.rows() == []
+
+
+def test_wrong_method_on_the_collection_is_405_with_allow(client: TestClient) -> None:
+    response = client.delete("/api/users")
+    assert response.status_code == 405
+    assert response.headers["allow"] == ALLOW_COLLECTION
+
+
+def test_options_lists_the_methods(client: TestClient) -> None:
+    collection = client.options("/api/users")
+    assert collection.status_code == 204
+    assert collection.headers["allow"] == ALLOW_COLLECTION
+    item = client.options("/api/users/1")
+    assert item.status_code == 204
+    assert item.headers["allow"] == ALLOW_ITEM
+
+
+def test_head_runs_get_without_a_body(client: TestClient) -> None:
+    create(client)
+    response = client.head("/api/users")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.content == b""
+
+
+# --- /api/users/[id] ------------------------------------------------------------------
+
+
+def test_get_one_user(client: TestClient) -> None:
+    user = create(client)
+    response = client.get(f"/api/users/{user['id']}")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json() == user
+
+
+@pytest.mark.parametrize("user_id", ["999", "abc", "0", "-1", "1.5", "01", "9" * 30])
+def test_get_unknown_or_invalid_id_is_404(client: TestClient, user_id: str) -> None:
+    create(client)  # id 1 exists: "01" must still not find it
+    response = client.get(f"/api/users/{user_id}")
+    assert response.status_code == 404
+    assert response.json()["error"] == "Not Found"
+
+
+def test_put_replaces_the_user(client: TestClient, database: Database) -> None:
+    user = create(client)
+    response = client.put(
+        f"/api/users/{user['id']}",
+        json={"name": "Ada Lovelace", "email": "ada@lovelace.org"},
+    )
+    assert response.status_code == 200
+    updated = response.json()
+    assert updated == {**user, "name": "Ada Lovelace", "email": "ada@lovelace.org"}
+    assert client.get(f"/api/users/{user['id']}").json() == updated
+    assert [row[1:3] for row in database.rows()] == [
+        ("Ada Lovelace", "ada@lovelace.org")
+    ]
+
+
+def test_put_needs_every_field(client: TestClient, database: Database) -> None:
+    user = create(client)
+    response = client.put(f"/api/users/{user['id']}", json={"name": "Ada Lovelace"})
+    assert_bad_request(response, "email")
+    assert [row[1:3] for row in database.rows()] == [("Ada", "ada@example.com")]
+
+
+def test_put_unknown_user_is_404(client: TestClient, database: Database) -> None:
+    response = client.put(
+        "/api/users/42", json={"name": "Ada", "email": "ada@example.com"}
+    )
+    assert response.status_code == 404
+    assert response.json()["error"] == "Not Found"
+    assert database.rows() == []
+
+
+def test_patch_changes_only_the_given_fields(
+    client: TestClient, database: Database
+) -> None:
+    user = create(client)
+    response = client.patch(f"/api/users/{user['id']}", json={"name": "Countess"})
+    assert response.status_code == 200
+    assert response.json() == {**user, "name": "Countess"}
+
+    response = client.request(
+        "PATCH", f"/api/users/{user['id']}", json={"email": "c@l.org"}
+    )
+    assert response.status_code == 200
+    assert response.json() == {**user, "name": "Countess", "email": "c@l.org"}
+    assert [row[1:3] for row in database.rows()] == [("Countess", "c@l.org")]
+
+
+def test_patch_with_empty_object_changes_nothing(client: TestClient) -> None:
+    user = create(client)
+    response = client.patch(f"/api/users/{user['id']}", json={})
+    assert response.status_code == 200
+    assert response.json() == user
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": None}, "name"),
+        ({"name": ""}, "name"),
+        ({"email": None}, "email"),
+        ({"email": "nope"}, "email"),
+        ({"id": 5}, "id"),
+    ],
+)
+def test_patch_with_invalid_field_is_400(
+    client: TestClient, database: Database, body: dict[str, Any], field: str
+) -> None:
+    user = create(client)
+    response = client.patch(f"/api/users/{user['id']}", json=body)
+    assert_bad_request(response, field)
+    assert [row[1:3] for row in database.rows()] == [("Ada", "ada@example.com")]
+
+
+def test_patch_with_array_body_is_400(client: TestClient) -> None:
+    user = create(client)
+    response = client.patch(f"/api/users/{user['id']}", json=[{"name": "x"}])
+    assert response.status_code == 400
+    assert response.json()["error"] == "Bad Request"
+
+
+def test_patch_unknown_user_is_404(client: TestClient) -> None:
+    response = client.patch("/api/users/42", json={"name": "Ada"})
+    assert response.status_code == 404
+    assert response.json()["error"] == "Not Found"
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH"])
+def test_update_to_another_users_email_is_409(
+    client: TestClient, database: Database, method: str
+) -> None:
+    create(client, "Ada", "ada@example.com")
+    grace = create(client, "Grace", "grace@example.com")
+    response = client.request(
+        method,
+        f"/api/users/{grace['id']}",
+        json={"name": "Grace", "email": "ada@example.com"},
+    )
+    assert response.status_code == 409
+    assert response.json() == {
+        "error": "Conflict",
+        "detail": "a user with email ada@example.com already exists",
+    }
+    assert [row[2] for row in database.rows()] == [
+        "ada@example.com",
+        "grace@example.com",
+    ]
+
+
+def test_update_keeping_own_email_is_fine(client: TestClient) -> None:
+    user = create(client)
+    response = client.put(
+        f"/api/users/{user['id']}", json={"name": "Ada L.", "email": "ada@example.com"}
+    )
+    assert response.status_code == 200
+    assert response.json()["name"] == "Ada L."
+
+
+def test_delete_is_204_then_the_user_is_gone(
+    client: TestClient, database: Database
+) -> None:
+    user = create(client)
+    other = create(client, "Grace", "grace@example.com")
+
+    response = client.delete(f"/api/users/{user['id']}")
+    assert response.status_code == 204
+    assert response.content == b""
+
+    assert client.get(f"/api/users/{user['id']}").status_code == 404
+    assert client.get("/api/users").json() == [other]
+    assert [row[0] for row in database.rows()] == [other["id"]]
+
+    again = client.delete(f"/api/users/{user['id']}")
+    assert again.status_code == 404
+    assert again.json()["error"] == "Not Found"
+
+
+def test_delete_invalid_id_is_404(client: TestClient) -> None:
+    assert client.delete("/api/users/abc").status_code == 404
+
+
+# --- a real server --------------------------------------------------------------------
+
+
+def test_through_a_real_server(database: Database) -> None:
+    with (
+        live_server(EXAMPLE_DIR, env={"DATABASE_URL": database.url}) as base_url,
+        httpx.Client(base_url=base_url) as http,
+    ):
+        created = http.post(
+            "/api/users", json={"name": "Ada", "email": "ada@example.com"}
+        )
+        assert created.status_code == 201
+        user = created.json()
+
+        fetched = http.get(f"/api/users/{user['id']}")
+        assert fetched.status_code == 200
+        assert fetched.json() == user
+
+    # The row is really in the file the server was told to use.
+    rows = database.rows()
+    assert len(rows) == 1
+    row_id, name, email, created_at = rows[0]
+    assert (row_id, name, email) == (user["id"], "Ada", "ada@example.com")
+    stored = datetime.fromisoformat(str(created_at)).replace(tzinfo=UTC)
+    assert stored == datetime.fromisoformat(user["created_at"])

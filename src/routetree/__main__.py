@@ -1,0 +1,5 @@
+"""``python -m routetree``: the command line."""
+
+from ._cli import main
+
+main()

@@ -1,0 +1,164 @@
+"""The ASGI application: `create_app` and the request pipeline.
+
+Everything is built in `create_app`: routes discovered, validated and imported, the trie
+built, per-route limits and ``Allow`` values computed. A request then costs a path check, a
+trie walk and a dict lookup:
+
+1. a method outside the seven -> 400;
+2. a malformed percent escape in the path -> 400;
+3. a trailing slash -> 308 to the path without it (query kept);
+4. no route -> 404; the route lacks the method -> 204 for OPTIONS, else 405 (both with
+   ``Allow``);
+5. the handler runs (see `routetree._invoke`); HEAD responses carry no body.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from ._error_responses import error_response
+from ._invoke import CompiledRoute, run_handler
+from ._loader import HTTP_METHODS
+from ._matcher import Matcher
+from ._project import Project, load_project
+from ._request import (
+    DEFAULT_MAX_BODY_SIZE,
+    ClientDisconnectedError,
+    Request,
+    RouteContext,
+)
+from ._response import Response
+from ._url import check_percent_escapes, request_path
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ._types import Receive, Scope, Send
+
+__all__ = ["RouteTreeApp", "create_app"]
+
+logger = logging.getLogger("routetree")
+_METHODS = frozenset(HTTP_METHODS)
+_UNSUPPORTED_METHOD = (
+    "Unsupported method {!r}: route handlers answer GET, HEAD, POST, PUT, PATCH, DELETE and "
+    "OPTIONS."
+)
+
+
+class RouteTreeApp:
+    """The ASGI application serving one project's route tree. Build it with `create_app`.
+
+    Attributes:
+        project: The loaded project (its folder and routes).
+        dev: Whether 500 responses carry the exception and its traceback.
+    """
+
+    def __init__(
+        self,
+        project: Project,
+        *,
+        dev: bool = False,
+        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+    ) -> None:
+        self.project = project
+        self.dev = dev
+        self._matcher: Matcher[CompiledRoute] = Matcher(
+            (
+                route.definition.segments,
+                CompiledRoute(route, default_max_body_size=max_body_size),
+            )
+            for route in project.routes
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one ASGI connection (http, lifespan; websockets are refused)."""
+        kind = scope["type"]
+        if kind == "http":
+            await self._http(scope, receive, send)
+        elif kind == "lifespan":
+            await self._lifespan(receive, send)
+        elif kind == "websocket":
+            await receive()
+            await send({"type": "websocket.close", "code": 1003})
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        method: str = scope["method"]
+        path = request_path(scope)
+        response = self._refuse(method, path, scope)
+        if response is None:
+            found = self._matcher.match(path)
+            if found is None:
+                response = error_response(404)
+            else:
+                route, params = found
+                handler = route.handlers.get(method)
+                if handler is None:
+                    response = (
+                        Response(None, status=204, headers={"allow": route.allow})
+                        if method == "OPTIONS"
+                        else error_response(405, headers={"allow": route.allow})
+                    )
+                else:
+                    request = Request(
+                        scope, receive, path=path, max_body_size=route.max_body_size
+                    )
+                    try:
+                        response = await run_handler(
+                            route, handler, request, RouteContext(params), dev=self.dev
+                        )
+                    except ClientDisconnectedError:
+                        return
+        await response.send(send, receive, head_only=method == "HEAD")
+
+    def _refuse(self, method: str, path: str, scope: Scope) -> Response | None:
+        """Answer what is wrong before routing: bad method, bad escape, trailing slash."""
+        if method not in _METHODS:
+            return error_response(400, _UNSUPPORTED_METHOD.format(method))
+        problem = check_percent_escapes(path)
+        if problem is not None:
+            return error_response(400, f"Malformed URL: {problem}.")
+        if len(path) > 1 and path.endswith("/"):
+            # Collapse leading slashes too: "//evil.example/" must not become a
+            # protocol-relative redirect to another host.
+            target = "/" + path.strip("/")
+            query: bytes = scope.get("query_string", b"")
+            if query:
+                target += "?" + query.decode("latin-1")
+            return Response(
+                target,
+                status=308,
+                headers={"location": target, "refresh": f"0;url={target}"},
+            )
+        return None
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+
+def create_app(project_dir: str | Path = ".", *, dev: bool = False) -> RouteTreeApp:
+    """Build the ASGI application for the project in ``project_dir``.
+
+    Discovers, validates and imports every ``app/**/route.py`` now, so a broken tree fails
+    here, not on the first request. Serve the result with any ASGI server::
+
+        # asgi.py
+        from routetree import create_app
+        app = create_app(".")
+        # uvicorn asgi:app
+
+    Args:
+        project_dir: The folder that contains ``app/``.
+        dev: Put the exception, its file, line and traceback in 500 responses.
+
+    Raises:
+        RouteTreeError: The tree is invalid or a route fails to import; the message names the
+            files and the fix.
+    """
+    return RouteTreeApp(load_project(project_dir), dev=dev)

@@ -1,0 +1,217 @@
+"""Cookies: lenient parsing of ``Cookie`` request headers, and ``Set-Cookie`` lines written
+the way Next.js writes them.
+
+A ``Set-Cookie`` line is ``name=<value encoded like encodeURIComponent>`` followed by the
+attributes in Next.js's order: ``Path``, ``Expires``, ``Max-Age``, ``Domain``, ``Secure``,
+``HttpOnly``, ``SameSite``, ``Partitioned``. ``max_age`` also writes ``Expires`` (now + max_age).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime
+from email.utils import format_datetime, formatdate
+from typing import TYPE_CHECKING, Literal
+from urllib.parse import quote, unquote
+
+if TYPE_CHECKING:
+    from ._headers import MutableHeaders
+
+__all__ = [
+    "RequestCookies",
+    "ResponseCookies",
+    "parse_cookie_header",
+    "serialize_cookie",
+]
+
+SameSite = Literal["lax", "strict", "none"]
+_COOKIE_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_ATTRIBUTE_FORBIDDEN = re.compile(r"[;\x00-\x1f\x7f]")
+_EPOCH = "Thu, 01 Jan 1970 00:00:00 GMT"
+# encodeURIComponent leaves A-Z a-z 0-9 - _ . ! ~ * ' ( ) alone; quote() already keeps -_.~
+_URI_COMPONENT_SAFE = "!*'()"
+
+
+def parse_cookie_header(header: str) -> dict[str, str]:
+    """Parse a ``Cookie`` header into ``{name: value}``, values percent-decoded.
+
+    Malformed pairs (no ``=``, empty or invalid name) are skipped and the rest still read;
+    for a repeated name the first value wins, as browsers send the most specific first.
+    """
+    cookies: dict[str, str] = {}
+    for pair in header.split(";"):
+        name, sep, value = pair.partition("=")
+        name = name.strip()
+        if not sep or not _COOKIE_NAME.match(name) or name in cookies:
+            continue
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] == '"':
+            value = value[1:-1]
+        cookies[name] = _decode_value(value)
+    return cookies
+
+
+def _decode_value(value: str) -> str:
+    if "%" not in value:
+        return value
+    try:
+        return unquote(value, errors="strict")
+    except UnicodeDecodeError:
+        return value  # not percent-encoded UTF-8: keep it as sent, as decodeURIComponent's callers do
+
+
+class RequestCookies(Mapping[str, str]):
+    """The cookies a request carries: ``cookies.get("token")`` -> ``str | None``.
+
+    Iterating yields the names; values are percent-decoded.
+    """
+
+    __slots__ = ("_cookies",)
+
+    def __init__(self, cookies: dict[str, str]) -> None:
+        self._cookies = cookies
+
+    def __getitem__(self, name: str) -> str:
+        return self._cookies[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._cookies)
+
+    def __len__(self) -> int:
+        return len(self._cookies)
+
+    def __repr__(self) -> str:
+        return f"RequestCookies({self._cookies!r})"
+
+
+def serialize_cookie(
+    name: str,
+    value: str,
+    *,
+    max_age: int | None = None,
+    expires: datetime | None = None,
+    path: str | None = "/",
+    domain: str | None = None,
+    secure: bool = False,
+    httponly: bool = False,
+    samesite: SameSite | None = None,
+    partitioned: bool = False,
+) -> str:
+    """Return one ``Set-Cookie`` header value in Next.js's format.
+
+    Raises:
+        ValueError: The name is not an HTTP token, or an attribute holds ``;`` or a control
+            character (either would let a value rewrite the header).
+    """
+    if not _COOKIE_NAME.match(name):
+        raise ValueError(
+            f"Invalid cookie name {name!r}: use letters, digits and !#$%&'*+-.^_`|~ only."
+        )
+    parts = [f"{name}={quote(value, safe=_URI_COMPONENT_SAFE)}"]
+    if path:
+        parts.append(f"Path={_attribute('path', path)}")
+    if max_age is not None and expires is None:
+        parts.append(f"Expires={formatdate(time.time() + max_age, usegmt=True)}")
+    elif expires is not None:
+        parts.append(f"Expires={format_datetime(expires.astimezone(UTC), usegmt=True)}")
+    if max_age is not None:
+        parts.append(f"Max-Age={int(max_age)}")
+    if domain:
+        parts.append(f"Domain={_attribute('domain', domain)}")
+    if secure:
+        parts.append("Secure")
+    if httponly:
+        parts.append("HttpOnly")
+    if samesite:
+        if samesite.lower() not in ("lax", "strict", "none"):
+            raise ValueError(
+                f"samesite must be 'lax', 'strict' or 'none', not {samesite!r}."
+            )
+        parts.append(f"SameSite={samesite.lower()}")
+    if partitioned:
+        parts.append("Partitioned")
+    return "; ".join(parts)
+
+
+def _attribute(what: str, value: str) -> str:
+    if _ATTRIBUTE_FORBIDDEN.search(value):
+        raise ValueError(
+            f"Invalid cookie {what} {value!r}: it contains ';' or a control character."
+        )
+    return value
+
+
+class ResponseCookies:
+    """The cookies a response sets: one ``Set-Cookie`` header line per cookie.
+
+    Setting a name again replaces its line. Example::
+
+        response.cookies.set("session", token, httponly=True, max_age=3600, samesite="lax")
+        response.cookies.delete("flash")
+    """
+
+    __slots__ = ("_headers",)
+
+    def __init__(self, headers: MutableHeaders) -> None:
+        self._headers = headers
+
+    def set(
+        self,
+        name: str,
+        value: str,
+        *,
+        max_age: int | None = None,
+        expires: datetime | None = None,
+        path: str | None = "/",
+        domain: str | None = None,
+        secure: bool = False,
+        httponly: bool = False,
+        samesite: SameSite | None = None,
+        partitioned: bool = False,
+    ) -> None:
+        """Set cookie ``name`` (see `serialize_cookie` for the attributes)."""
+        line = serialize_cookie(
+            name,
+            value,
+            max_age=max_age,
+            expires=expires,
+            path=path,
+            domain=domain,
+            secure=secure,
+            httponly=httponly,
+            samesite=samesite,
+            partitioned=partitioned,
+        )
+        self._replace(name, line)
+
+    def delete(
+        self, name: str, *, path: str | None = "/", domain: str | None = None
+    ) -> None:
+        """Expire cookie ``name`` in the client: ``name=; Path=/; Expires=<1970>``."""
+        line = serialize_cookie(name, "", path=path, domain=domain)
+        head, _, tail = line.partition("; ")
+        self._replace(
+            name, "; ".join(p for p in (head, tail, f"Expires={_EPOCH}") if p)
+        )
+
+    def get(self, name: str) -> str | None:
+        """Return the ``Set-Cookie`` line this response sends for ``name``, if any."""
+        prefix = f"{name}="
+        for line in self._headers.get_all("set-cookie"):
+            if line.startswith(prefix):
+                return line
+        return None
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get(name) is not None
+
+    def _replace(self, name: str, line: str) -> None:
+        prefix = f"{name}="
+        kept = [
+            v for v in self._headers.get_all("set-cookie") if not v.startswith(prefix)
+        ]
+        self._headers.delete("set-cookie")
+        for value in [*kept, line]:
+            self._headers.append("set-cookie", value)

@@ -1,0 +1,111 @@
+"""The exceptions routetree raises, in three families.
+
+::
+
+    RouteTreeError              the project is wrong: raised at start-up and by `routetree build`
+    ├── InvalidSegmentError     a folder name that cannot be a URL segment
+    ├── RouteConflictError      two routes for one URL, mismatched slug names, catch-all misuse
+    ├── RouteImportError        a route.py that fails to import or exports something invalid
+    └── ConfigError             a segment config constant (or project config) with a wrong value
+
+    HTTPError(status, detail)   a request-time failure answered with a JSON error body
+                                (malformed JSON -> 400, body too large -> 413, not a form -> 415)
+
+    ControlFlowSignal           raised by not_found(), redirect() and friends; derived from
+    (BaseException)             BaseException so a user's ``except Exception:`` does not swallow it
+
+Every `RouteTreeError` message names the files involved and how to fix the problem.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from ._response import Response
+
+__all__ = [
+    "ConfigError",
+    "ControlFlowSignal",
+    "HTTPError",
+    "InvalidSegmentError",
+    "RouteConflictError",
+    "RouteImportError",
+    "RouteTreeError",
+    "reason_phrase",
+]
+
+
+def reason_phrase(status: int) -> str:
+    """Return the standard reason phrase of an HTTP status code (``""`` if unknown)."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+class RouteTreeError(Exception):
+    """The route tree or the project configuration is invalid.
+
+    Raised by `routetree.create_app`, `routetree start` and `routetree build` before any
+    request is served. The message names every file involved and the fix.
+    """
+
+
+class InvalidSegmentError(RouteTreeError):
+    """A folder name under ``app/`` cannot be turned into a URL segment."""
+
+
+class RouteConflictError(RouteTreeError):
+    """Two route files clash: same URL, different slug names, or catch-all misuse."""
+
+
+class RouteImportError(RouteTreeError):
+    """A ``route.py`` failed to import, or exports a handler that cannot be called."""
+
+
+class ConfigError(RouteTreeError):
+    """A segment config constant or a project setting has a value routetree cannot use."""
+
+
+class HTTPError(Exception):
+    """A request-time failure that routetree answers with a JSON error body.
+
+    The body is ``{"error": "<reason phrase>", "detail": "<detail>"}``. Raise it from a
+    handler to answer with any status::
+
+        raise HTTPError(422, "quantity must be positive")
+
+    Args:
+        status: The HTTP status code to answer with.
+        detail: A human-readable message saying what is wrong and where.
+        headers: Extra response headers.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        detail: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.status = status
+        self.detail = detail
+        self.headers = dict(headers) if headers else {}
+        super().__init__(
+            f"{status} {reason_phrase(status)}: {detail}" if detail else str(status)
+        )
+
+
+class ControlFlowSignal(BaseException):
+    """Raised by `not_found()`, `redirect()` and the like to stop a handler with a response.
+
+    It derives from `BaseException` so that ``except Exception:`` in user code does not
+    swallow it. Differs from Next.js: there, a ``catch`` around ``redirect()`` swallows it.
+    """
+
+    def __init__(self, response: Response) -> None:
+        self.response = response
+        super().__init__(f"{type(self).__name__}({response.status})")

@@ -1,0 +1,173 @@
+"""HTTP headers: case-insensitive, multi-valued, kept as the bytes sent on the wire.
+
+`Headers` is the read-only view of a request's headers; `MutableHeaders` is a response's.
+Both follow the Fetch API: ``get(name)`` joins repeated values with ``", "`` and
+``get_all(name)`` returns them one by one (use it for ``set-cookie``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from typing import NoReturn
+
+__all__ = ["READ_ONLY_MESSAGE", "Headers", "HeadersInit", "MutableHeaders"]
+
+HeadersInit = Mapping[str, str] | Iterable[tuple[str, str]]
+READ_ONLY_MESSAGE = (
+    "Headers cannot be modified: request headers are read-only. Set headers on the "
+    "Response you return instead (response.headers[...] = ...)."
+)
+_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_FORBIDDEN_IN_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+
+
+class Headers(Mapping[str, str]):
+    """Read-only, case-insensitive, multi-valued HTTP headers.
+
+    Example::
+
+        request.headers["content-type"]        # "application/json"
+        request.headers.get("x-missing")       # None
+        request.headers.get_all("accept")      # ["text/html", "application/json"]
+    """
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, raw: list[tuple[bytes, bytes]] | None = None) -> None:
+        self._raw: list[tuple[bytes, bytes]] = raw if raw is not None else []
+
+    @property
+    def raw(self) -> list[tuple[bytes, bytes]]:
+        """The headers as ``(lower-case name, value)`` byte pairs, in order."""
+        return self._raw
+
+    def get_all(self, name: str) -> list[str]:
+        """Return every value of header ``name`` in order (empty if absent)."""
+        key = name.lower().encode("latin-1")
+        return [v.decode("latin-1") for k, v in self._raw if k == key]
+
+    def __getitem__(self, name: str) -> str:
+        values = self.get_all(name)
+        if not values:
+            raise KeyError(name)
+        return ", ".join(values)
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        key = name.lower().encode("latin-1")
+        return any(k == key for k, _ in self._raw)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys(k.decode("latin-1") for k, _ in self._raw))
+
+    def __len__(self) -> int:
+        return len({k for k, _ in self._raw})
+
+    def multi_items(self) -> list[tuple[str, str]]:
+        """Return every ``(name, value)`` pair in order, repeated names included."""
+        return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in self._raw]
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.multi_items()!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Headers):
+            return sorted(self._raw) == sorted(other._raw)
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __setitem__(self, name: str, value: str) -> NoReturn:
+        raise TypeError(READ_ONLY_MESSAGE)
+
+    def __delitem__(self, name: str) -> NoReturn:
+        raise TypeError(READ_ONLY_MESSAGE)
+
+    def set(self, name: str, value: str) -> NoReturn:
+        """Refuse: request headers are read-only."""
+        raise TypeError(READ_ONLY_MESSAGE)
+
+    def append(self, name: str, value: str) -> NoReturn:
+        """Refuse: request headers are read-only."""
+        raise TypeError(READ_ONLY_MESSAGE)
+
+    def delete(self, name: str) -> NoReturn:
+        """Refuse: request headers are read-only."""
+        raise TypeError(READ_ONLY_MESSAGE)
+
+
+class MutableHeaders(Headers):
+    """A response's headers: case-insensitive, multi-valued and writable.
+
+    ``headers["x"] = "1"`` replaces every ``x`` header, ``append`` adds another line.
+    Names must be HTTP tokens and values may not contain control characters (CR, LF, NUL...),
+    so nothing a handler sets can split the response: a bad one raises `ValueError`.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, init: HeadersInit | None = None) -> None:
+        super().__init__([])
+        if init is not None:
+            pairs = init.items() if isinstance(init, Mapping) else init
+            for name, value in pairs:
+                self._raw.append(_encode(name, value))
+
+    def set(self, name: str, value: str) -> None:  # type: ignore[override]
+        """Set header ``name`` to ``value``, replacing any existing values."""
+        encoded = _encode(name, value)
+        self._raw[:] = [item for item in self._raw if item[0] != encoded[0]]
+        self._raw.append(encoded)
+
+    def append(self, name: str, value: str) -> None:  # type: ignore[override]
+        """Add a ``name: value`` line, keeping existing ones."""
+        self._raw.append(_encode(name, value))
+
+    def delete(self, name: str) -> None:  # type: ignore[override]
+        """Remove every ``name`` header (no error if absent)."""
+        key = name.lower().encode("latin-1")
+        self._raw[:] = [item for item in self._raw if item[0] != key]
+
+    def setdefault(self, name: str, value: str) -> str:
+        """Set ``name`` to ``value`` unless present; return the header's value."""
+        if name not in self:
+            self.append(name, value)
+        return self[name]
+
+    def update(self, headers: HeadersInit) -> None:
+        """Set each header of ``headers``, replacing existing values."""
+        pairs = headers.items() if isinstance(headers, Mapping) else headers
+        for name, value in pairs:
+            self.set(name, value)
+
+    def __setitem__(self, name: str, value: str) -> None:  # type: ignore[override]
+        self.set(name, value)
+
+    def __delitem__(self, name: str) -> None:  # type: ignore[override]
+        if name not in self:
+            raise KeyError(name)
+        self.delete(name)
+
+
+def _encode(name: str, value: str) -> tuple[bytes, bytes]:
+    if not isinstance(name, str) or not _TOKEN.match(name):
+        raise ValueError(
+            f"Invalid header name {name!r}: use letters, digits and -_.!#$%&'*+^`|~"
+        )
+    if not isinstance(value, str):
+        value = str(value)
+    if _FORBIDDEN_IN_VALUE.search(value):
+        raise ValueError(
+            f"Invalid value for header {name!r}: it contains a control character (CR, LF or "
+            "NUL), which could split the response. Remove it."
+        )
+    try:
+        encoded = value.encode("latin-1")
+    except UnicodeEncodeError:
+        raise ValueError(
+            f"Invalid value for header {name!r}: header values must be Latin-1 text; "
+            "percent-encode other characters."
+        ) from None
+    return name.lower().encode("latin-1"), encoded

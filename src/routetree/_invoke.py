@@ -1,0 +1,127 @@
+"""Call a route handler and turn whatever happens into a `Response`.
+
+A handler takes ``()``, ``(request)`` or ``(request, context)``; ``async def`` handlers run
+on the event loop, plain ``def`` handlers in a worker thread. What comes back, or what is
+raised, becomes a response here:
+
+- a `Response` is sent as is; a `ControlFlowSignal` (``not_found()``, ``redirect()``) sends
+  its response; an `HTTPError` becomes its JSON error body;
+- anything else returned is a 500, logged as "No response is returned from route handler";
+- any other exception is a 500 (logged with its traceback; in dev mode also in the body);
+- a handler still running after the route's ``max_duration`` is a 504.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+from typing import TYPE_CHECKING
+
+import anyio
+import anyio.to_thread
+
+from ._error_responses import error_response, internal_error_response
+from ._errors import ControlFlowSignal, HTTPError
+from ._request import ClientDisconnectedError
+from ._response import Response
+
+if TYPE_CHECKING:
+    from ._loader import Handler, LoadedRoute
+    from ._request import Request, RouteContext
+
+__all__ = ["CompiledRoute", "run_handler"]
+
+logger = logging.getLogger("routetree")
+
+
+class CompiledRoute:
+    """What a request needs of a route, computed once at start-up.
+
+    ``handlers`` includes the automatic HEAD (GET's handler) and ``allow`` is the ``Allow``
+    header value: the exported methods, plus OPTIONS, plus HEAD when GET exists, sorted.
+    """
+
+    __slots__ = ("allow", "file", "handlers", "max_body_size", "max_duration", "path")
+
+    def __init__(self, loaded: LoadedRoute, *, default_max_body_size: int) -> None:
+        self.file = loaded.definition.relative_file
+        self.path = loaded.definition.path
+        self.handlers: dict[str, Handler] = dict(loaded.handlers)
+        if "GET" in self.handlers and "HEAD" not in self.handlers:
+            self.handlers["HEAD"] = self.handlers["GET"]
+        self.allow = ", ".join(sorted({*self.handlers, "OPTIONS"}))
+        self.max_body_size = loaded.config.max_body_size or default_max_body_size
+        self.max_duration = loaded.config.max_duration
+
+
+async def run_handler(
+    route: CompiledRoute,
+    handler: Handler,
+    request: Request,
+    context: RouteContext,
+    *,
+    dev: bool,
+) -> Response:
+    """Run ``handler`` for ``request`` and return the response to send.
+
+    Raises:
+        ClientDisconnectedError: The client left while the handler read the body; there is
+            nobody to answer.
+    """
+    try:
+        if route.max_duration is None:
+            result = await _call(handler, request, context)
+        else:
+            with anyio.move_on_after(route.max_duration) as deadline:
+                result = await _call(handler, request, context)
+            if deadline.cancelled_caught:
+                logger.error(
+                    "Route handler %s (method: %s, url: %s) exceeded max_duration = %s s",
+                    route.file,
+                    request.method,
+                    request.url.path,
+                    route.max_duration,
+                )
+                return error_response(
+                    504,
+                    f"The handler did not answer within max_duration ({route.max_duration} s).",
+                )
+    except ControlFlowSignal as signal:
+        return signal.response
+    except HTTPError as exc:
+        return error_response(exc.status, exc.detail, exc.headers)
+    except ClientDisconnectedError:
+        raise
+    except Exception as exc:
+        logger.error(
+            "Error in route handler %s (method: %s, url: %s)",
+            route.file,
+            request.method,
+            request.url.path,
+            exc_info=exc,
+        )
+        return internal_error_response(exc, dev=dev)
+    if isinstance(result, Response):
+        return result
+    logger.error(
+        "No response is returned from route handler %s (method: %s, url: %s). Expected a "
+        "Response but received %r. Return a Response in all branches of the handler.",
+        route.file,
+        request.method,
+        request.url.path,
+        type(result).__name__,
+    )
+    return error_response(500)
+
+
+async def _call(handler: Handler, request: Request, context: RouteContext) -> object:
+    args = (request, context)[: handler.arity]
+    if handler.is_async:
+        return await handler.func(*args)  # type: ignore[misc]
+    result = await anyio.to_thread.run_sync(
+        functools.partial(handler.func, *args), abandon_on_cancel=True
+    )
+    if inspect.isawaitable(result):
+        result = await result
+    return result

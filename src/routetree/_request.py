@@ -1,0 +1,260 @@
+"""The request a handler receives, shaped like the Fetch API's ``Request``.
+
+Everything is parsed lazily: a handler that only reads ``context.params`` never pays for
+header, cookie, URL or body parsing. The body is read at most once from the server and kept,
+so it can be read again in any form (``body()``, ``text()``, ``json()``, ``form()``,
+``stream()``). Differs from Next.js: there, a second read throws "Body is unusable".
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING, NamedTuple
+
+from ._cookies import RequestCookies, parse_cookie_header
+from ._errors import HTTPError
+from ._forms import FormData, parse_form_body
+from ._headers import Headers
+from ._json import decode_json
+from ._url import URL, request_path
+
+if TYPE_CHECKING:
+    from ._types import Receive, Scope
+
+__all__ = [
+    "DEFAULT_MAX_BODY_SIZE",
+    "Address",
+    "ClientDisconnectedError",
+    "Request",
+    "RouteContext",
+]
+
+DEFAULT_MAX_BODY_SIZE = 10 * 1024 * 1024
+
+
+class Address(NamedTuple):
+    """A network peer: ``host`` and ``port``."""
+
+    host: str
+    port: int
+
+
+class RouteContext:
+    """The second argument of a handler: ``context.params`` holds the dynamic segments.
+
+    ``params`` maps each ``[name]`` folder to a ``str`` and each catch-all to a
+    ``list[str]``, percent-decoded once; it is empty for a static route, and an empty
+    optional catch-all has no key. Differs from Next.js: ``params`` is a plain dict, not a
+    promise, so there is nothing to ``await``.
+
+    Example::
+
+        async def GET(request: Request, context: RouteContext) -> Response:
+            return Response.json({"id": context.params["id"]})
+    """
+
+    __slots__ = ("params",)
+
+    def __init__(self, params: dict[str, str | list[str]]) -> None:
+        self.params = params
+
+    def __repr__(self) -> str:
+        return f"RouteContext(params={self.params!r})"
+
+
+class ClientDisconnectedError(Exception):
+    """The client went away before the request body was read."""
+
+
+class Request:
+    """An incoming HTTP request.
+
+    Example::
+
+        async def POST(request: Request) -> Response:
+            user = await request.json()          # 400 with a located message if malformed
+            page = request.url.search_params.get("page", "1")
+            token = request.cookies.get("session")
+            return Response.json(user, status=201)
+
+    Attributes:
+        method: The HTTP method, upper case (``"HEAD"`` while an automatic HEAD runs GET).
+    """
+
+    __slots__ = (
+        "_body",
+        "_chunks",
+        "_cookies",
+        "_form",
+        "_headers",
+        "_max_body_size",
+        "_path",
+        "_receive",
+        "_scope",
+        "_stream_started",
+        "_url",
+        "method",
+    )
+
+    def __init__(
+        self,
+        scope: Scope,
+        receive: Receive,
+        *,
+        path: str | None = None,
+        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+    ) -> None:
+        self._scope = scope
+        self._path = path
+        self._receive = receive
+        self._max_body_size = max_body_size
+        self.method: str = scope["method"]
+        self._headers: Headers | None = None
+        self._url: URL | None = None
+        self._cookies: RequestCookies | None = None
+        self._body: bytes | None = None
+        self._chunks: list[bytes] = []
+        self._stream_started = False
+        self._form: FormData | None = None
+
+    @property
+    def scope(self) -> Scope:
+        """The ASGI connection scope, for what the Fetch API has no name for."""
+        return self._scope
+
+    @property
+    def headers(self) -> Headers:
+        """The request headers: case-insensitive, multi-valued, read-only."""
+        if self._headers is None:
+            self._headers = Headers(self._scope["headers"])
+        return self._headers
+
+    @property
+    def url(self) -> URL:
+        """The full URL; ``url.path`` and ``url.query`` are as the client sent them."""
+        if self._url is None:
+            scope = self._scope
+            path = self._path if self._path is not None else request_path(scope)
+            self._url = URL.from_parts(
+                scope.get("scheme", "http"),
+                self.headers.get("host"),
+                scope.get("server"),
+                path,
+                scope.get("query_string", b"").decode("latin-1"),
+            )
+        return self._url
+
+    @property
+    def cookies(self) -> RequestCookies:
+        """The request's cookies: ``.get(name)`` -> ``str | None``, values percent-decoded."""
+        if self._cookies is None:
+            header = self.headers.get("cookie")
+            self._cookies = RequestCookies(
+                parse_cookie_header(header) if header else {}
+            )
+        return self._cookies
+
+    @property
+    def client(self) -> Address | None:
+        """The peer's host and port, if the server reports them."""
+        client = self._scope.get("client")
+        return Address(client[0], client[1]) if client else None
+
+    @property
+    def ip(self) -> str | None:
+        """The client's IP address (the peer's; no proxy headers are trusted by default)."""
+        client = self._scope.get("client")
+        return client[0] if client else None
+
+    async def stream(self) -> AsyncIterator[bytes]:
+        """Yield the body in chunks as they arrive (from memory if already read).
+
+        Raises:
+            HTTPError: 413 once the body exceeds the route's ``max_body_size``.
+        """
+        if self._body is not None:
+            if self._body:
+                yield self._body
+            return
+        if self._stream_started:
+            raise RuntimeError("The request body is already being streamed.")
+        self._stream_started = True
+        self._check_declared_length()
+        size = 0
+        while True:
+            message = await self._receive()
+            if message["type"] == "http.disconnect":
+                raise ClientDisconnectedError
+            chunk: bytes = message.get("body", b"")
+            if chunk:
+                size += len(chunk)
+                if size > self._max_body_size:
+                    raise self._too_large()
+                self._chunks.append(chunk)
+                yield chunk
+            if not message.get("more_body", False):
+                break
+        self._body = b"".join(self._chunks)
+        self._chunks = []
+
+    async def body(self) -> bytes:
+        """Return the whole body as bytes.
+
+        Raises:
+            HTTPError: 413 when the body exceeds the route's ``max_body_size``; nothing past
+                the limit is read.
+        """
+        if self._body is None:
+            async for _ in self.stream():
+                pass
+        return self._body or b""
+
+    async def text(self) -> str:
+        """Return the body decoded with the ``charset`` of its content type (UTF-8 default)."""
+        charset = "utf-8"
+        for param in self.headers.get("content-type", "").split(";")[1:]:
+            key, _, value = param.strip().partition("=")
+            if key.lower() == "charset" and value:
+                charset = value.strip('"')
+        body = await self.body()
+        try:
+            return body.decode(charset, "replace")
+        except LookupError:
+            return body.decode("utf-8", "replace")
+
+    async def json(self) -> object:
+        """Parse the body as JSON.
+
+        Raises:
+            HTTPError: 400 when the body is empty, malformed or nested too deeply, with what
+                is wrong and where (line, column, byte). Differs from Next.js: there it is a
+                500 unless the handler catches the ``SyntaxError``.
+        """
+        return decode_json(await self.body())
+
+    async def form(self) -> FormData:
+        """Parse an urlencoded or multipart body into `FormData` (files as `UploadFile`).
+
+        Raises:
+            HTTPError: 415 when the content type is not a form type; 400 when malformed.
+        """
+        if self._form is None:
+            self._form = parse_form_body(
+                self.headers.get("content-type", ""), await self.body()
+            )
+        return self._form
+
+    def _check_declared_length(self) -> None:
+        declared = self.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > self._max_body_size:
+            raise self._too_large()
+
+    def _too_large(self) -> HTTPError:
+        return HTTPError(
+            413,
+            f"Request body is larger than the limit of {self._max_body_size} bytes. "
+            "Raise max_body_size in the route file if larger bodies are expected.",
+        )
+
+    def __repr__(self) -> str:
+        return f"<Request {self.method} {self.url}>"

@@ -1,0 +1,253 @@
+"""The response a handler returns, and how it is sent over ASGI.
+
+``Response(body, status=, headers=)`` takes ``str`` (sent as ``text/plain; charset=utf-8``
+unless a content type is given), ``bytes``, or a sync or async iterator of ``str``/``bytes``
+chunks, which is streamed as produced: each chunk is flushed when it is yielded, so
+Server-Sent Events arrive one by one. ``Response.json`` and ``Response.redirect`` build the
+common cases.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from typing import TYPE_CHECKING, Final, cast
+
+import anyio
+import anyio.to_thread
+
+from ._cookies import ResponseCookies
+from ._headers import MutableHeaders
+from ._json import encode_json
+
+if TYPE_CHECKING:
+    from ._headers import HeadersInit
+    from ._types import Receive, Send
+
+__all__ = ["REDIRECT_STATUSES", "BodyInit", "Response"]
+
+BodyInit = (
+    str
+    | bytes
+    | bytearray
+    | memoryview
+    | Iterable[str | bytes]
+    | AsyncIterable[str | bytes]
+)
+REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_TEXT: Final = (b"content-type", b"text/plain; charset=utf-8")
+_JSON: Final = (b"content-type", b"application/json")
+_NO_BODY_STATUSES: Final = frozenset({204, 304})
+
+
+class Response:
+    """An HTTP response.
+
+    Example::
+
+        return Response("hello")                                   # text/plain
+        return Response(b"\\x89PNG...", headers={"content-type": "image/png"})
+        return Response(None, status=204)
+        return Response(event_stream(), headers={"content-type": "text/event-stream"})
+
+    Args:
+        body: ``None`` (empty), ``str``, ``bytes``, or a sync/async iterator of chunks.
+        status: The status code (default 200).
+        headers: Headers as a mapping or a list of pairs (repeat a name to send it twice).
+
+    Attributes:
+        status: The status code; may be changed before the response is returned.
+        headers: Mutable, case-insensitive, multi-valued headers.
+    """
+
+    __slots__ = ("_body", "_stream", "headers", "status")
+
+    def __init__(
+        self,
+        body: BodyInit | None = None,
+        *,
+        status: int = 200,
+        headers: HeadersInit | None = None,
+    ) -> None:
+        if not isinstance(status, int) or not 100 <= status <= 999:
+            raise ValueError(
+                f"Invalid status code {status!r}: use an int from 100 to 999."
+            )
+        self.status = status
+        self.headers = MutableHeaders(headers)
+        self._stream: Iterable[str | bytes] | AsyncIterable[str | bytes] | None = None
+        if body is None:
+            self._body = b""
+        elif isinstance(body, str):
+            self._body = body.encode()
+            if "content-type" not in self.headers:
+                self.headers.raw.append(_TEXT)
+        elif isinstance(body, bytes | bytearray | memoryview):
+            self._body = bytes(body)
+        elif isinstance(body, AsyncIterable | Iterable):
+            self._body = b""
+            self._stream = cast(
+                "Iterable[str | bytes] | AsyncIterable[str | bytes]", body
+            )
+        else:
+            raise TypeError(
+                f"Response body must be str, bytes or an iterator of chunks, not "
+                f"{type(body).__name__}. Use Response.json(data) for JSON."
+            )
+
+    @classmethod
+    def json(
+        cls, data: object, *, status: int = 200, headers: HeadersInit | None = None
+    ) -> Response:
+        """Return a compact UTF-8 JSON response (``application/json``).
+
+        Encodes ``datetime``/``date`` (``isoformat()``), ``UUID``, ``Decimal``, ``Enum``,
+        dataclasses, pydantic models and tuples. A content type in ``headers`` is kept.
+
+        Raises:
+            TypeError: ``data`` holds a value with no JSON form.
+        """
+        response = cls.__new__(cls)
+        response.status = status
+        response._body = encode_json(data)
+        response._stream = None
+        response.headers = MutableHeaders(headers)
+        if headers is None or "content-type" not in response.headers:
+            response.headers.raw.append(_JSON)
+        return response
+
+    @classmethod
+    def redirect(cls, url: str, status: int = 307) -> Response:
+        """Return a redirect to ``url`` (307 by default; 301, 302, 303, 307 or 308).
+
+        ``Location`` is ``url`` exactly as given. Differs from Next.js: a relative URL is
+        allowed and stays relative (Next.js insists on absolute URLs).
+
+        Raises:
+            ValueError: The status is not a redirect status, or ``url`` has a control
+                character (CR/LF would split the response).
+        """
+        if status not in REDIRECT_STATUSES:
+            raise ValueError(
+                f"Invalid redirect status {status}: use one of 301, 302, 303, 307 or 308."
+            )
+        if _CONTROL.search(url):
+            raise ValueError(
+                f"Invalid redirect URL {url!r}: it contains a control character."
+            )
+        return cls(None, status=status, headers={"location": url})
+
+    @property
+    def cookies(self) -> ResponseCookies:
+        """The cookies this response sets: ``.set(name, value, ...)`` and ``.delete(name)``."""
+        return ResponseCookies(self.headers)
+
+    @property
+    def body(self) -> bytes | None:
+        """The body bytes, or None for a streamed response."""
+        return None if self._stream is not None else self._body
+
+    @property
+    def is_streaming(self) -> bool:
+        """Whether the body is an iterator sent chunk by chunk."""
+        return self._stream is not None
+
+    def __repr__(self) -> str:
+        return f"<Response {self.status}>"
+
+    async def send(
+        self, send: Send, receive: Receive, *, head_only: bool = False
+    ) -> None:
+        """Send the response over ASGI; with ``head_only`` no body bytes are sent."""
+        if self._stream is None:
+            body = self._body
+            headers = self.headers.raw
+            if self.status not in _NO_BODY_STATUSES and not _has_length(headers):
+                headers = [*headers, (b"content-length", str(len(body)).encode())]
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": self.status,
+                    "headers": headers,
+                }
+            )
+            await send(
+                {"type": "http.response.body", "body": b"" if head_only else body}
+            )
+            return
+        await send(
+            {
+                "type": "http.response.start",
+                "status": self.status,
+                "headers": self.headers.raw,
+            }
+        )
+        if head_only:
+            await _close(self._stream)
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await _stream_until_disconnect(self._stream, send, receive)
+
+
+def _has_length(headers: list[tuple[bytes, bytes]]) -> bool:
+    return any(name == b"content-length" for name, _ in headers)
+
+
+async def _stream_until_disconnect(
+    stream: Iterable[str | bytes] | AsyncIterable[str | bytes],
+    send: Send,
+    receive: Receive,
+) -> None:
+    # Stop producing when the client goes away, or an endless event stream would run on.
+    async with anyio.create_task_group() as group:
+
+        async def watch_disconnect() -> None:
+            while (await receive())["type"] != "http.disconnect":
+                pass
+            group.cancel_scope.cancel()
+
+        group.start_soon(watch_disconnect)
+        try:
+            async for chunk in _iterate(stream):
+                data = chunk.encode() if isinstance(chunk, str) else bytes(chunk)
+                if data:
+                    await send(
+                        {"type": "http.response.body", "body": data, "more_body": True}
+                    )
+            await send({"type": "http.response.body", "body": b""})
+        finally:
+            await _close(stream)
+        group.cancel_scope.cancel()
+
+
+async def _iterate(
+    stream: Iterable[str | bytes] | AsyncIterable[str | bytes],
+) -> AsyncIterator[str | bytes]:
+    if isinstance(stream, AsyncIterable):
+        async for chunk in stream:
+            yield chunk
+    elif isinstance(stream, list | tuple):
+        for chunk in stream:
+            yield chunk
+    else:
+        # A sync generator may block (time.sleep, file reads): step it in a worker thread.
+        iterator: Iterator[str | bytes] = iter(stream)
+        while (
+            chunk := await anyio.to_thread.run_sync(_next_chunk, iterator)
+        ) is not None:
+            yield chunk
+
+
+def _next_chunk(iterator: Iterator[str | bytes]) -> str | bytes | None:
+    return next(iterator, None)
+
+
+async def _close(stream: object) -> None:
+    aclose = getattr(stream, "aclose", None)
+    if aclose is not None:
+        await aclose()
+        return
+    close = getattr(stream, "close", None)
+    if callable(close):
+        close()

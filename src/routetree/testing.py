@@ -1,0 +1,295 @@
+"""Test clients for a routetree app, built on httpx.
+
+- `TestClient`: synchronous, for plain ``def test_...`` functions.
+- `AsyncTestClient`: for async tests (anyio/pytest-asyncio).
+- `live_server`: a real ``routetree start`` process on 127.0.0.1 and a free port.
+
+The clients take a project folder (or an already built ASGI app), run the app's lifespan
+when used as a context manager, and talk to it in-process, without a network::
+
+    from routetree.testing import TestClient
+
+    def test_create_user() -> None:
+        with TestClient("examples/users") as client:
+            response = client.post("/api/users", json={"name": "Ada", "email": "ada@example.com"})
+            assert response.status_code == 201
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import AsyncIterator, Iterator, Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Self
+
+import anyio
+import anyio.from_thread
+import httpx
+
+from ._app import create_app
+
+if TYPE_CHECKING:
+    from anyio.from_thread import BlockingPortal
+
+    from ._types import ASGIApp, Message
+
+__all__ = ["AsyncTestClient", "LiveServer", "TestClient", "live_server"]
+
+_READY_LINE = re.compile(r"(https?://[\w.\-\[\]:]+:\d+)")
+
+
+def _as_app(app: ASGIApp | str | Path, dev: bool) -> ASGIApp:
+    if isinstance(app, str | Path):
+        return create_app(app, dev=dev)
+    return app
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: ASGIApp) -> AsyncIterator[None]:
+    to_app, app_inbox = anyio.create_memory_object_stream[dict[str, Any]](4)
+    app_outbox, from_app = anyio.create_memory_object_stream[dict[str, Any]](4)
+
+    async def receive() -> Message:
+        return await app_inbox.receive()
+
+    async def send(message: Message) -> None:
+        await app_outbox.send(dict(message))
+
+    async with anyio.create_task_group() as group:
+
+        async def run_app() -> None:
+            scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
+            await app(scope, receive, send)
+
+        group.start_soon(run_app)
+        await to_app.send({"type": "lifespan.startup"})
+        started = await from_app.receive()
+        if started["type"] == "lifespan.startup.failed":
+            raise RuntimeError(
+                f"Application startup failed: {started.get('message', '')}"
+            )
+        try:
+            yield
+        finally:
+            await to_app.send({"type": "lifespan.shutdown"})
+            await from_app.receive()
+            group.cancel_scope.cancel()
+
+
+class _PortalTransport(httpx.BaseTransport):
+    """Run each request through httpx's ASGI transport on an event loop in another thread."""
+
+    def __init__(self, app: ASGIApp, client: tuple[str, int]) -> None:
+        self._transport = httpx.ASGITransport(app=app, client=client)
+        self.portal: BlockingPortal | None = None
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        body = request.read()
+
+        async def call() -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+            inner = httpx.Request(
+                request.method, request.url, headers=request.headers, content=body
+            )
+            response = await self._transport.handle_async_request(inner)
+            chunks = [chunk async for chunk in response.aiter_raw()]
+            return response.status_code, response.headers.raw, b"".join(chunks)
+
+        if self.portal is not None:
+            status, headers, content = self.portal.call(call)
+        else:
+            with anyio.from_thread.start_blocking_portal() as portal:
+                status, headers, content = portal.call(call)
+        return httpx.Response(status, headers=headers, stream=httpx.ByteStream(content))
+
+
+class TestClient(httpx.Client):
+    """A synchronous httpx client wired to a routetree app, no network involved.
+
+    Args:
+        app: A project folder (``create_app`` is called on it) or an ASGI app.
+        base_url: The URL requests are made against.
+        dev: With a project folder: build the app in dev mode (tracebacks in 500s).
+        client: The peer address the app sees.
+
+    Use it as a context manager to run the app's lifespan (startup and shutdown).
+    """
+
+    __test__ = False  # not a pytest test class
+
+    def __init__(
+        self,
+        app: ASGIApp | str | Path,
+        *,
+        base_url: str = "http://testserver",
+        dev: bool = False,
+        client: tuple[str, int] = ("127.0.0.1", 50000),
+        **kwargs: Any,
+    ) -> None:
+        self.app = _as_app(app, dev)
+        self._portal_transport = _PortalTransport(self.app, client)
+        self._exit_stack = contextlib.ExitStack()
+        super().__init__(
+            base_url=base_url,
+            transport=self._portal_transport,
+            follow_redirects=False,
+            **kwargs,
+        )
+
+    def __enter__(self) -> Self:
+        super().__enter__()
+        portal = self._exit_stack.enter_context(
+            anyio.from_thread.start_blocking_portal()
+        )
+        self._portal_transport.portal = portal
+        self._exit_stack.enter_context(
+            portal.wrap_async_context_manager(_lifespan(self.app))
+        )
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None = None,
+        exc_value: BaseException | None = None,
+        traceback: TracebackType | None = None,
+    ) -> None:
+        self._exit_stack.close()
+        self._portal_transport.portal = None
+        super().__exit__(exc_type, exc_value, traceback)
+
+
+class AsyncTestClient(httpx.AsyncClient):
+    """An async httpx client wired to a routetree app (see `TestClient` for the arguments).
+
+    Use ``async with AsyncTestClient(...) as client:`` to run the lifespan.
+    """
+
+    __test__ = False
+
+    def __init__(
+        self,
+        app: ASGIApp | str | Path,
+        *,
+        base_url: str = "http://testserver",
+        dev: bool = False,
+        client: tuple[str, int] = ("127.0.0.1", 50000),
+        **kwargs: Any,
+    ) -> None:
+        self.app = _as_app(app, dev)
+        self._lifespan_stack = contextlib.AsyncExitStack()
+        super().__init__(
+            base_url=base_url,
+            transport=httpx.ASGITransport(app=self.app, client=client),
+            follow_redirects=False,
+            **kwargs,
+        )
+
+    async def __aenter__(self) -> Self:
+        await super().__aenter__()
+        await self._lifespan_stack.enter_async_context(_lifespan(self.app))
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None = None,
+        exc_value: BaseException | None = None,
+        traceback: TracebackType | None = None,
+    ) -> None:
+        await self._lifespan_stack.aclose()
+        await super().__aexit__(exc_type, exc_value, traceback)
+
+
+class LiveServer(str):
+    """The base URL of a running `live_server` (a ``str``), with what the server printed."""
+
+    __slots__ = ("_output",)
+    _output: list[str]
+
+    def __new__(cls, url: str, output: list[str]) -> Self:
+        instance = super().__new__(cls, url)
+        instance._output = output
+        return instance
+
+    @property
+    def output(self) -> str:
+        """Everything the server printed so far (stdout and stderr)."""
+        return "".join(self._output)
+
+
+@contextlib.contextmanager
+def live_server(
+    project_dir: str | Path,
+    *,
+    command: str = "start",
+    env: Mapping[str, str] | None = None,
+    args: tuple[str, ...] = (),
+    timeout: float = 30.0,
+) -> Iterator[LiveServer]:
+    """Run ``routetree <command> project_dir`` on 127.0.0.1 and a free port; yield its URL.
+
+    The server is a real uvicorn process; it is stopped (SIGTERM, then SIGKILL) on exit.
+    What it printed is kept in the `RuntimeError` raised if it does not come up.
+
+    Example::
+
+        with live_server("examples/users") as base_url:
+            httpx.get(f"{base_url}/api/users")
+    """
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "routetree",
+            command,
+            str(project_dir),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            *args,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "NO_COLOR": "1", **(env or {})},
+        text=True,
+    )
+    output: list[str] = []
+    ready = threading.Event()
+    url: list[str] = []
+
+    def drain() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            output.append(line)
+            if not ready.is_set() and (found := _READY_LINE.search(line)):
+                url.append(found.group(1))
+                ready.set()
+        ready.set()
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + timeout
+        while not ready.wait(0.05):
+            if time.monotonic() > deadline:
+                break
+        if not url:
+            raise RuntimeError(
+                f"routetree {command} did not start within {timeout} s:\n"
+                + "".join(output)
+            )
+        yield LiveServer(url[0], output)
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        reader.join(5)
