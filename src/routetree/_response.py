@@ -233,10 +233,11 @@ async def _iterate(
     else:
         # A sync generator may block (time.sleep, file reads): step it in a worker thread.
         iterator: Iterator[str | bytes] = iter(stream)
-        while (
-            chunk := await anyio.to_thread.run_sync(_next_chunk, iterator)
-        ) is not None:
-            yield chunk
+        while True:
+            step = await anyio.to_thread.run_sync(_next_chunk, iterator)
+            if step is None:
+                return
+            yield step
 
 
 def _next_chunk(iterator: Iterator[str | bytes]) -> str | bytes | None:
