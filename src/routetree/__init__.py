@@ -2,11 +2,14 @@
 
 A folder of ``route.py`` files is the API::
 
-    app/api/users/route.py          GET/POST      /api/users
-    app/api/users/[id]/route.py     GET/PUT/...   /api/users/42  (context.params["id"] == "42")
+    app/api/users/route.py       GET/POST     /api/users
+    app/api/users/[id]/route.py  GET/PUT/...  /api/users/42
+                                              (context.params["id"] == "42")
 
 Serve it with ``routetree start`` or ``create_app(project_dir)`` under any ASGI server.
 """
+
+import contextlib
 
 from ._app import RouteTreeApp as RouteTreeApp
 from ._app import create_app as create_app
@@ -65,7 +68,5 @@ __all__ = [
 for _name in __all__:
     _obj = globals()[_name]
     if hasattr(_obj, "__module__") and not isinstance(_obj, str):
-        try:
+        with contextlib.suppress(AttributeError, TypeError):
             _obj.__module__ = "routetree"
-        except (AttributeError, TypeError):
-            pass

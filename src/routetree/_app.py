@@ -86,6 +86,7 @@ class RouteTreeApp:
         method: str = scope["method"]
         path = request_path(scope)
         response = self._refuse(method, path, scope)
+        request: Request | None = None
         if response is None:
             found = self._matcher.match(path)
             if found is None:
@@ -109,7 +110,13 @@ class RouteTreeApp:
                         )
                     except ClientDisconnectedError:
                         return
-        await response.send(send, receive, head_only=method == "HEAD")
+        await response.send(
+            send,
+            head_only=method == "HEAD",
+            wait_for_disconnect=None
+            if request is None
+            else request.wait_for_disconnect,
+        )
 
     def _refuse(self, method: str, path: str, scope: Scope) -> Response | None:
         """Answer what is wrong before routing: bad method, bad escape, trailing slash."""

@@ -39,10 +39,16 @@ def _stderr() -> Console:
 
 
 def _configure_logging() -> None:
-    handler = RichHandler(console=_stderr(), show_path=False, markup=False)
-    logging.basicConfig(
-        level=logging.INFO, format="%(message)s", handlers=[handler], force=True
-    )
+    # Rich formatting for a person at a terminal; one plain line per record for log
+    # files, containers and the test suite, which read the log line by line.
+    handler: logging.Handler
+    if sys.stderr.isatty():
+        handler = RichHandler(console=_stderr(), show_path=False, markup=False)
+        fmt = "%(message)s"
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        fmt = "%(levelname)s %(name)s: %(message)s"
+    logging.basicConfig(level=logging.INFO, format=fmt, handlers=[handler], force=True)
 
 
 def _load(directory: str) -> Project:

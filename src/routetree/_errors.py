@@ -39,8 +39,19 @@ __all__ = [
 ]
 
 
+# Python's phrases for these changed between versions; RFC 9110's names are stable.
+_RFC_9110_PHRASES = {
+    413: "Content Too Large",
+    414: "URI Too Long",
+    416: "Range Not Satisfiable",
+    422: "Unprocessable Content",
+}
+
+
 def reason_phrase(status: int) -> str:
     """Return the standard reason phrase of an HTTP status code (``""`` if unknown)."""
+    if status in _RFC_9110_PHRASES:
+        return _RFC_9110_PHRASES[status]
     try:
         return HTTPStatus(status).phrase
     except ValueError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
+from urllib.parse import unquote_plus
 
 from python_multipart import create_form_parser
 from python_multipart.exceptions import FormParserError
@@ -119,9 +120,16 @@ def parse_form_body(content_type: str, body: bytes) -> FormData:
         )
     items: list[tuple[str, FormValue]] = []
 
+    urlencoded = media_type == FORM_CONTENT_TYPES[0]
+
     def on_field(field: Field) -> None:
         name = (field.field_name or b"").decode("utf-8", "replace")
-        items.append((name, (field.value or b"").decode("utf-8", "replace")))
+        value = (field.value or b"").decode("utf-8", "replace")
+        if (
+            urlencoded
+        ):  # python-multipart splits urlencoded pairs but leaves them encoded
+            name, value = unquote_plus(name), unquote_plus(value)
+        items.append((name, value))
 
     def on_file(file: File) -> None:
         file.file_object.seek(0)

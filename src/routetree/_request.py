@@ -8,8 +8,11 @@ so it can be read again in any form (``body()``, ``text()``, ``json()``, ``form(
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, NamedTuple
+
+import anyio
 
 from ._cookies import RequestCookies, parse_cookie_header
 from ._errors import HTTPError
@@ -19,7 +22,7 @@ from ._json import decode_json
 from ._url import URL, request_path
 
 if TYPE_CHECKING:
-    from ._types import Receive, Scope
+    from ._types import Message, Receive, Scope
 
 __all__ = [
     "DEFAULT_MAX_BODY_SIZE",
@@ -66,6 +69,56 @@ class ClientDisconnectedError(Exception):
     """The client went away before the request body was read."""
 
 
+class _ReceiveChannel:
+    """The one reader of ASGI ``receive``, shared by the body and the disconnect watcher.
+
+    While a response streams, a watcher waits for ``http.disconnect`` so that an endless
+    event stream stops when its client leaves; the handler may still be reading the body
+    (piping it into the response). Both go through here, one at a time: body messages the
+    watcher receives are kept for the body reader, up to the body size limit.
+    """
+
+    __slots__ = (
+        "_lock",
+        "_overflowed",
+        "_pending",
+        "_pending_size",
+        "_receive",
+        "_limit",
+    )
+
+    def __init__(self, receive: Receive, limit: int) -> None:
+        self._receive = receive
+        self._limit = limit
+        self._lock = anyio.Lock()
+        self._pending: deque[Message] = deque()
+        self._pending_size = 0
+        self._overflowed = False
+
+    async def next(self) -> Message:
+        async with self._lock:
+            if self._pending:
+                return self._pending.popleft()
+            if self._overflowed:
+                return {"type": "http.request", "body": b"x" * (self._limit + 1)}
+            return await self._receive()
+
+    async def wait_for_disconnect(self) -> None:
+        while True:
+            async with self._lock:
+                message = await self._receive()
+                if message["type"] == "http.disconnect":
+                    self._pending.append(message)
+                    return
+                self._pending_size += len(message.get("body", b""))
+                if self._pending_size > self._limit:
+                    self._overflowed = (
+                        True  # the reader will answer 413; keep nothing more
+                    )
+                else:
+                    self._pending.append(message)
+
+
 class Request:
     """An incoming HTTP request.
 
@@ -90,6 +143,7 @@ class Request:
         "_max_body_size",
         "_path",
         "_receive",
+        "_receive_channel",
         "_scope",
         "_stream_started",
         "_url",
@@ -116,6 +170,7 @@ class Request:
         self._chunks: list[bytes] = []
         self._stream_started = False
         self._form: FormData | None = None
+        self._receive_channel: _ReceiveChannel | None = None
 
     @property
     def scope(self) -> Scope:
@@ -180,9 +235,10 @@ class Request:
             raise RuntimeError("The request body is already being streamed.")
         self._stream_started = True
         self._check_declared_length()
+        channel = self._channel()
         size = 0
         while True:
-            message = await self._receive()
+            message = await channel.next()
             if message["type"] == "http.disconnect":
                 raise ClientDisconnectedError
             chunk: bytes = message.get("body", b"")
@@ -196,6 +252,15 @@ class Request:
                 break
         self._body = b"".join(self._chunks)
         self._chunks = []
+
+    async def wait_for_disconnect(self) -> None:
+        """Return when the client has gone away (used while streaming a response)."""
+        await self._channel().wait_for_disconnect()
+
+    def _channel(self) -> _ReceiveChannel:
+        if self._receive_channel is None:
+            self._receive_channel = _ReceiveChannel(self._receive, self._max_body_size)
+        return self._receive_channel
 
     async def body(self) -> bytes:
         """Return the whole body as bytes.

@@ -10,7 +10,14 @@ common cases.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
+from collections.abc import (
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+)
 from typing import TYPE_CHECKING, Final, cast
 
 import anyio
@@ -22,7 +29,7 @@ from ._json import encode_json
 
 if TYPE_CHECKING:
     from ._headers import HeadersInit
-    from ._types import Receive, Send
+    from ._types import Send
 
 __all__ = ["REDIRECT_STATUSES", "BodyInit", "Response"]
 
@@ -157,9 +164,20 @@ class Response:
         return f"<Response {self.status}>"
 
     async def send(
-        self, send: Send, receive: Receive, *, head_only: bool = False
+        self,
+        send: Send,
+        *,
+        head_only: bool = False,
+        wait_for_disconnect: Callable[[], Awaitable[None]] | None = None,
     ) -> None:
-        """Send the response over ASGI; with ``head_only`` no body bytes are sent."""
+        """Send the response over ASGI.
+
+        Args:
+            send: The ASGI send callable.
+            head_only: Send status and headers only (a HEAD request).
+            wait_for_disconnect: Returns when the client leaves; a streamed body stops
+                then (an endless event stream would otherwise run on).
+        """
         if self._stream is None:
             body = self._body
             headers = self.headers.raw
@@ -186,39 +204,37 @@ class Response:
         if head_only:
             await _close(self._stream)
             await send({"type": "http.response.body", "body": b""})
-            return
-        await _stream_until_disconnect(self._stream, send, receive)
+        elif wait_for_disconnect is None:
+            await _stream_body(self._stream, send)
+        else:
+            async with anyio.create_task_group() as group:
+
+                async def stop_on_disconnect() -> None:
+                    await wait_for_disconnect()
+                    group.cancel_scope.cancel()
+
+                group.start_soon(stop_on_disconnect)
+                await _stream_body(self._stream, send)
+                group.cancel_scope.cancel()
 
 
 def _has_length(headers: list[tuple[bytes, bytes]]) -> bool:
     return any(name == b"content-length" for name, _ in headers)
 
 
-async def _stream_until_disconnect(
-    stream: Iterable[str | bytes] | AsyncIterable[str | bytes],
-    send: Send,
-    receive: Receive,
+async def _stream_body(
+    stream: Iterable[str | bytes] | AsyncIterable[str | bytes], send: Send
 ) -> None:
-    # Stop producing when the client goes away, or an endless event stream would run on.
-    async with anyio.create_task_group() as group:
-
-        async def watch_disconnect() -> None:
-            while (await receive())["type"] != "http.disconnect":
-                pass
-            group.cancel_scope.cancel()
-
-        group.start_soon(watch_disconnect)
-        try:
-            async for chunk in _iterate(stream):
-                data = chunk.encode() if isinstance(chunk, str) else bytes(chunk)
-                if data:
-                    await send(
-                        {"type": "http.response.body", "body": data, "more_body": True}
-                    )
-            await send({"type": "http.response.body", "body": b""})
-        finally:
-            await _close(stream)
-        group.cancel_scope.cancel()
+    try:
+        async for chunk in _iterate(stream):
+            data = chunk.encode() if isinstance(chunk, str) else bytes(chunk)
+            if data:
+                await send(
+                    {"type": "http.response.body", "body": data, "more_body": True}
+                )
+        await send({"type": "http.response.body", "body": b""})
+    finally:
+        await _close(stream)
 
 
 async def _iterate(

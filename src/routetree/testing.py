@@ -293,3 +293,5 @@ def live_server(
             process.kill()
             process.wait()
         reader.join(5)
+        if process.stdout is not None:
+            process.stdout.close()

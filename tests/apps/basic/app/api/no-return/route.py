@@ -1,0 +1,2 @@
+async def POST(request):
+    pass

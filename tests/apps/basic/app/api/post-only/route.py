@@ -1,0 +1,5 @@
+from routetree import Response
+
+
+async def POST():
+    return Response("posted")

@@ -1,0 +1,2 @@
+def GET():
+    return {"a": 1}

@@ -1,0 +1,5 @@
+from routetree import Response
+
+
+def GET():
+    return Response("hello, world")

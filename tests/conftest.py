@@ -1,0 +1,51 @@
+"""Shared fixtures: write route trees into tmp_path, and never leak what they import."""
+
+from __future__ import annotations
+
+import os
+import sys
+import textwrap
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+
+import pytest
+
+APPS = Path(__file__).parent / "apps"
+
+MakeProject = Callable[[Mapping[str, str]], Path]
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> MakeProject:
+    """Return a function that writes ``{relative path: source}`` into a new project folder."""
+    counter = iter(range(1_000_000))
+
+    def make(files: Mapping[str, str]) -> Path:
+        root = tmp_path / f"project{next(counter)}"
+        root.mkdir()
+        for relative, source in files.items():
+            target = root / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(textwrap.dedent(source).lstrip())
+        return root
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _isolate_imports(tmp_path: Path) -> Iterator[None]:
+    """Undo what loading a project does to sys.modules, sys.path and os.environ."""
+    modules = set(sys.modules)
+    path = list(sys.path)
+    environ = dict(os.environ)
+    yield
+    for name in set(sys.modules) - modules:
+        module = sys.modules[name]
+        file = getattr(module, "__file__", None) or ""
+        if name.startswith("_routetree_routes_") or file.startswith(
+            (str(tmp_path), str(APPS))
+        ):
+            del sys.modules[name]
+    sys.path[:] = path
+    os.environ.clear()
+    os.environ.update(environ)
