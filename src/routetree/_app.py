@@ -1,8 +1,8 @@
 """The ASGI application: `create_app` and the request pipeline.
 
 Everything is built in `create_app`: routes discovered, validated and imported, the trie
-built, per-route limits and ``Allow`` values computed. A request then costs a path check, a
-trie walk and a dict lookup:
+built, per-route limits and ``Allow`` values computed. A request then costs a path
+check, a trie walk and a dict lookup:
 
 1. a method outside the seven -> 400;
 2. a malformed percent escape in the path -> 400;
@@ -15,8 +15,13 @@ trie walk and a dict lookup:
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+import anyio
+
+from ._discovery import find_app_dir
+from ._env import Mode, load_env
 from ._error_responses import error_response
 from ._invoke import CompiledRoute, run_handler
 from ._loader import HTTP_METHODS
@@ -32,8 +37,6 @@ from ._response import Response
 from ._url import check_percent_escapes, request_path
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from ._types import Receive, Scope, Send
 
 __all__ = ["RouteTreeApp", "create_app"]
@@ -41,13 +44,15 @@ __all__ = ["RouteTreeApp", "create_app"]
 logger = logging.getLogger("routetree")
 _METHODS = frozenset(HTTP_METHODS)
 _UNSUPPORTED_METHOD = (
-    "Unsupported method {!r}: route handlers answer GET, HEAD, POST, PUT, PATCH, DELETE and "
-    "OPTIONS."
+    "Unsupported method {!r}: route handlers answer GET, HEAD, POST, PUT, PATCH, "
+    "DELETE and OPTIONS."
 )
 
 
 class RouteTreeApp:
-    """The ASGI application serving one project's route tree. Build it with `create_app`.
+    """The ASGI application serving one project's route tree.
+
+    Build it with `create_app`.
 
     Attributes:
         project: The loaded project (its folder and routes).
@@ -70,6 +75,9 @@ class RouteTreeApp:
             )
             for route in project.routes
         )
+        self._instrumentation = project.instrumentation
+        self._started = project.instrumentation is None
+        self._startup_lock = anyio.Lock()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one ASGI connection (http, lifespan; websockets are refused)."""
@@ -83,6 +91,8 @@ class RouteTreeApp:
             await send({"type": "websocket.close", "code": 1003})
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self._started:  # servers that skip the lifespan protocol
+            await self.startup()
         method: str = scope["method"]
         path = request_path(scope)
         response = self._refuse(method, path, scope)
@@ -105,10 +115,20 @@ class RouteTreeApp:
                         scope, receive, path=path, max_body_size=route.max_body_size
                     )
                     try:
-                        response = await run_handler(
+                        response, error = await run_handler(
                             route, handler, request, RouteContext(params), dev=self.dev
                         )
                     except ClientDisconnectedError:
+                        return
+                    if error is not None and self._instrumentation is not None:
+                        await response.send(
+                            send,
+                            head_only=method == "HEAD",
+                            wait_for_disconnect=request.wait_for_disconnect,
+                        )
+                        await self._instrumentation.report_error(
+                            error, request, route.path
+                        )
                         return
         await response.send(
             send,
@@ -119,7 +139,10 @@ class RouteTreeApp:
         )
 
     def _refuse(self, method: str, path: str, scope: Scope) -> Response | None:
-        """Answer what is wrong before routing: bad method, bad escape, trailing slash."""
+        """Answer what is wrong before routing.
+
+        Bad method, bad escape, trailing slash.
+        """
         if method not in _METHODS:
             return error_response(400, _UNSUPPORTED_METHOD.format(method))
         problem = check_percent_escapes(path)
@@ -139,21 +162,43 @@ class RouteTreeApp:
             )
         return None
 
+    async def startup(self) -> None:
+        """Run start-up work once: ``register()`` of ``instrumentation.py``."""
+        async with self._startup_lock:
+            if self._started:
+                return
+            if self._instrumentation is not None:
+                await self._instrumentation.run_register()
+            self._started = True
+
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                try:
+                    await self.startup()
+                except Exception as exc:
+                    logger.exception("Start-up failed")
+                    await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                    return
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
 
-def create_app(project_dir: str | Path = ".", *, dev: bool = False) -> RouteTreeApp:
+def create_app(
+    project_dir: str | Path = ".",
+    *,
+    dev: bool = False,
+    mode: Mode | None = None,
+    use_manifest: bool = False,
+) -> RouteTreeApp:
     """Build the ASGI application for the project in ``project_dir``.
 
-    Discovers, validates and imports every ``app/**/route.py`` now, so a broken tree fails
-    here, not on the first request. Serve the result with any ASGI server::
+    Loads the project's ``.env`` files, then discovers, validates and imports every
+    ``app/**/route.py`` and ``instrumentation.py`` now, so a broken tree fails here, not
+    on the first request. Serve the result with any ASGI server::
 
         # asgi.py
         from routetree import create_app
@@ -163,9 +208,16 @@ def create_app(project_dir: str | Path = ".", *, dev: bool = False) -> RouteTree
     Args:
         project_dir: The folder that contains ``app/``.
         dev: Put the exception, its file, line and traceback in 500 responses.
+        mode: Which ``.env.$MODE`` files to load: ``"development"``, ``"production"``
+            or ``"test"``. Default: development with ``dev``, else production.
+        use_manifest: Use a fresh ``.routetree/`` manifest from ``routetree build``
+            instead of walking the tree (``routetree start`` does).
 
     Raises:
-        RouteTreeError: The tree is invalid or a route fails to import; the message names the
-            files and the fix.
+        RouteTreeError: The tree is invalid or a route fails to import; the message
+            names the files and the fix.
     """
-    return RouteTreeApp(load_project(project_dir), dev=dev)
+    directory = Path(project_dir).resolve()
+    find_app_dir(directory)
+    load_env(directory, mode or ("development" if dev else "production"))
+    return RouteTreeApp(load_project(directory, use_manifest=use_manifest), dev=dev)

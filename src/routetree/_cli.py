@@ -1,146 +1,213 @@
-"""The ``routetree`` command line (a click group).
+"""The ``routetree`` command line (a click group): dev, build, start, routes, new.
 
-``routetree start [DIR]`` serves a project in production mode; ``routetree routes [DIR]``
-prints its route table. Errors in the project are one clear message and exit code 1, not a
-traceback.
+Every command takes the project folder (default ``.``). A broken project is one
+message naming the file and the fix, with exit code 1; ``--debug`` shows the Python
+traceback too.
 """
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 import orjson
-from rich.console import Console
-from rich.logging import RichHandler
-from rich.table import Table
-from rich.text import Text
 
-from ._app import RouteTreeApp
+from ._app import create_app
+from ._console import (
+    configure_logging,
+    print_banner,
+    print_error,
+    print_route_table,
+    route_rows,
+    stdout_console,
+)
+from ._env import env_files, load_env
 from ._errors import RouteTreeError
+from ._manifest import write_manifest
+from ._new_project import create_project
 from ._project import Project, load_project
-from ._server import PortInUseError, bind_socket, display_url, serve
+from ._server import PortInUseError, bind_socket, display_url, run_workers, serve
 from ._version import __version__
 
-__all__ = ["main"]
+if TYPE_CHECKING:
+    import socket
 
-_KIND_SYMBOLS = {"static": "○", "prerendered": "●", "dynamic": "ƒ"}
-_LEGEND = (
-    "○  (Static)       cached GET, prerendered on first request\n"
-    "●  (Prerendered)  cached GET per param (uses generate_static_params)\n"
-    "ƒ  (Dynamic)      runs on every request"
+__all__ = ["cli", "main"]
+
+_DIRECTORY = click.argument(
+    "directory", default=".", type=click.Path(file_okay=False, path_type=Path)
 )
+_PORT_HELP = "Port to listen on; 0 picks a free one. [env: PORT]"
 
 
-def _stderr() -> Console:
-    return Console(stderr=True, highlight=False)
+def _fail(exc: Exception) -> NoReturn:
+    if click.get_current_context().find_root().params.get("debug"):
+        raise exc
+    print_error(str(exc))
+    sys.exit(1)
 
 
-def _configure_logging() -> None:
-    # Rich formatting for a person at a terminal; one plain line per record for log
-    # files, containers and the test suite, which read the log line by line.
-    handler: logging.Handler
-    if sys.stderr.isatty():
-        handler = RichHandler(console=_stderr(), show_path=False, markup=False)
-        fmt = "%(message)s"
-    else:
-        handler = logging.StreamHandler(sys.stderr)
-        fmt = "%(levelname)s %(name)s: %(message)s"
-    logging.basicConfig(level=logging.INFO, format=fmt, handlers=[handler], force=True)
-
-
-def _load(directory: str) -> Project:
+def _bind(host: str, port: int) -> socket.socket:
     try:
-        return load_project(Path(directory))
+        return bind_socket(host, port)
+    except PortInUseError as exc:
+        _fail(exc)
+
+
+def _load(directory: Path) -> Project:
+    try:
+        return load_project(directory)
     except RouteTreeError as exc:
-        _stderr().print(f"[bold red]Error:[/] {exc}", markup=True, soft_wrap=True)
-        sys.exit(1)
+        _fail(exc)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="routetree")
-def cli() -> None:
-    """Serve a folder of Next.js-style route.py files over ASGI.
+@click.option("--debug", is_flag=True, help="Show Python tracebacks for errors.")
+def cli(debug: bool) -> None:
+    r"""Serve a folder of Next.js-style route.py files over ASGI.
 
-    Example: routetree start ./myproject --port 8000
+    \b
+    Examples:
+      routetree new myapi && routetree dev myapi
+      routetree build . && routetree start . --port 8000
     """
 
 
 @cli.command()
-@click.argument("directory", default=".", type=click.Path(file_okay=False))
-@click.option(
-    "--host", envvar="HOST", default="0.0.0.0", show_default=True, help="Interface."
-)
-@click.option(
-    "--port",
-    envvar="PORT",
-    default=3000,
-    show_default=True,
-    type=int,
-    help="Port; 0 picks a free one.",
-)
-def start(directory: str, host: str, port: int) -> None:
-    """Serve the project in production mode.
+@_DIRECTORY
+@click.option("--host", envvar="HOST", default="127.0.0.1", show_default=True)
+@click.option("--port", envvar="PORT", default=3000, show_default=True, help=_PORT_HELP)
+def dev(directory: Path, host: str, port: int) -> None:
+    r"""Serve in dev mode: reload on every change, tracebacks in 500s, request log.
 
-    Example: routetree start . --port 8000
+    \b
+    Example:
+      routetree dev . --port 3000
     """
-    _configure_logging()
+    from ._dev import run_dev
+
+    configure_logging()
+    directory = directory.resolve()
+    if not (directory / "app").is_dir():
+        _fail(
+            RouteTreeError(
+                f"No app/ folder in {directory}: create one, e.g. with "
+                "routetree new, or pass the folder that contains app/."
+            )
+        )
+    sock = _bind(host, port)
+    print_banner("dev", display_url(sock), env_files(directory, "development"))
+    run_dev(directory, sock)
+
+
+@cli.command()
+@_DIRECTORY
+def build(directory: Path) -> None:
+    r"""Import every route, validate the tree, print the table, write .routetree/.
+
+    Exits non-zero on any error, naming the file.
+
+    \b
+    Example:
+      routetree build .
+    """
+    configure_logging()
+    directory = directory.resolve()
+    load_env(directory, "production")
     project = _load(directory)
-    app = RouteTreeApp(project, dev=False)
+    print_route_table(project)
+    path = write_manifest(project)
+    console = stdout_console()
+    console.print()
+    console.print(
+        f"✓ Built {len(project.routes)} routes; manifest: "
+        f"{path.relative_to(directory).as_posix()}",
+        markup=False,
+    )
+    for warning in project.warnings:
+        console.print(f"⚠ {warning}", style="yellow", markup=False)
+
+
+@cli.command()
+@_DIRECTORY
+@click.option("--host", envvar="HOST", default="0.0.0.0", show_default=True)
+@click.option("--port", envvar="PORT", default=3000, show_default=True, help=_PORT_HELP)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Worker processes sharing the port.",
+)
+def start(directory: Path, host: str, port: int, workers: int) -> None:
+    r"""Serve in production mode (uses a fresh .routetree/ from build).
+
+    SIGTERM stops accepting and lets in-flight requests finish.
+
+    \b
+    Example:
+      routetree start . --port 8000 --workers 2
+    """
+    configure_logging()
+    directory = directory.resolve()
+    files = env_files(directory, "production")
+    if workers > 1:
+        if not (directory / "app").is_dir():
+            _fail(RouteTreeError(f"No app/ folder in {directory}."))
+        sock = _bind(host, port)
+        print_banner(f"production, {workers} workers", display_url(sock), files)
+        sys.exit(run_workers(directory, sock, workers))
     try:
-        sock = bind_socket(host, port)
-    except PortInUseError as exc:
-        _stderr().print(f"Error: {exc}")
-        sys.exit(1)
-    console = Console(highlight=False)
-    console.print(f"[bold]▲ routetree {__version__}[/]")
-    console.print(f"  - Local:  {display_url(sock)}")
-    console.print(f"  - Routes: {len(project.routes)}")
-    sys.stdout.flush()
+        app = create_app(directory, use_manifest=True)
+    except RouteTreeError as exc:
+        _fail(exc)
+    sock = _bind(host, port)
+    print_banner("production", display_url(sock), files, len(app.project.routes))
     serve(app, sock)
 
 
 @cli.command()
-@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@_DIRECTORY
 @click.option(
     "--json", "as_json", is_flag=True, help="Write the table as JSON to stdout."
 )
-def routes(directory: str, as_json: bool) -> None:
-    """Print the route table: path, methods, kind and file.
+def routes(directory: Path, as_json: bool) -> None:
+    r"""Print the route table: path, methods, kind and file.
 
-    Example: routetree routes . --json
+    \b
+    Example:
+      routetree routes . --json
     """
-    _configure_logging()
+    configure_logging()
     project = _load(directory)
-    rows = [
-        {
-            "path": route.definition.path,
-            "methods": sorted(route.handlers),
-            "kind": route.kind,
-            "file": route.definition.relative_file,
-        }
-        for route in project.routes
-    ]
     if as_json:
-        sys.stdout.write(orjson.dumps(rows, option=orjson.OPT_INDENT_2).decode() + "\n")
-        return
-    table = Table(box=None, header_style="bold")
-    for column in ("Route", "Methods", "Kind", "File"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        kind = str(row["kind"])
-        table.add_row(
-            Text(f"{_KIND_SYMBOLS[kind]} {row['path']}"),
-            Text(", ".join(row["methods"])),
-            Text(kind),
-            Text(str(row["file"])),
+        sys.stdout.write(
+            orjson.dumps(route_rows(project), option=orjson.OPT_INDENT_2).decode()
+            + "\n"
         )
-    console = Console(highlight=False)
-    console.print(table)
-    console.print()
-    console.print(_LEGEND)
+        return
+    print_route_table(project)
+
+
+@cli.command()
+@click.argument("name", type=click.Path(file_okay=False, path_type=Path))
+def new(name: Path) -> None:
+    r"""Create a new project that `routetree dev NAME` serves at once.
+
+    \b
+    Example:
+      routetree new myapi && routetree dev myapi
+    """
+    try:
+        created = create_project(name)
+    except FileExistsError as exc:
+        _fail(exc)
+    console = stdout_console()
+    console.print(f"✓ Created {name}/ with {len(created)} files.", markup=False)
+    console.print("  Next: routetree dev " + str(name), markup=False)
 
 
 def main() -> None:

@@ -1,9 +1,12 @@
-"""Cookies: lenient parsing of ``Cookie`` request headers, and ``Set-Cookie`` lines written
-the way Next.js writes them.
+"""Cookies: ``Cookie`` request headers and ``Set-Cookie`` response lines.
 
-A ``Set-Cookie`` line is ``name=<value encoded like encodeURIComponent>`` followed by the
-attributes in Next.js's order: ``Path``, ``Expires``, ``Max-Age``, ``Domain``, ``Secure``,
-``HttpOnly``, ``SameSite``, ``Partitioned``. ``max_age`` also writes ``Expires`` (now + max_age).
+Lenient parsing of ``Cookie`` request headers, and ``Set-Cookie`` lines written the way
+Next.js writes them.
+
+A ``Set-Cookie`` line is ``name=<value encoded like encodeURIComponent>`` followed by
+the attributes in Next.js's order: ``Path``, ``Expires``, ``Max-Age``, ``Domain``,
+``Secure``, ``HttpOnly``, ``SameSite``, ``Partitioned``. ``max_age`` also writes
+``Expires`` (now + max_age).
 """
 
 from __future__ import annotations
@@ -29,16 +32,17 @@ __all__ = [
 SameSite = Literal["lax", "strict", "none"]
 _COOKIE_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _ATTRIBUTE_FORBIDDEN = re.compile(r"[;\x00-\x1f\x7f]")
-_EPOCH = "Thu, 01 Jan 1970 00:00:00 GMT"
-# encodeURIComponent leaves A-Z a-z 0-9 - _ . ! ~ * ' ( ) alone; quote() already keeps -_.~
+# encodeURIComponent leaves A-Z a-z 0-9 - _ . ! ~ * ' ( ) alone;
+# quote() already keeps -_.~
 _URI_COMPONENT_SAFE = "!*'()"
 
 
 def parse_cookie_header(header: str) -> dict[str, str]:
     """Parse a ``Cookie`` header into ``{name: value}``, values percent-decoded.
 
-    Malformed pairs (no ``=``, empty or invalid name) are skipped and the rest still read;
-    for a repeated name the first value wins, as browsers send the most specific first.
+    Malformed pairs (no ``=``, empty or invalid name) are skipped and the rest still
+    read; for a repeated name the first value wins, as browsers send the most specific
+    first.
     """
     cookies: dict[str, str] = {}
     for pair in header.split(";"):
@@ -59,7 +63,9 @@ def _decode_value(value: str) -> str:
     try:
         return unquote(value, errors="strict")
     except UnicodeDecodeError:
-        return value  # not percent-encoded UTF-8: keep it as sent, as decodeURIComponent's callers do
+        # not percent-encoded UTF-8: keep it as sent, as decodeURIComponent's
+        # callers do
+        return value
 
 
 class RequestCookies(Mapping[str, str]):
@@ -102,12 +108,13 @@ def serialize_cookie(
     """Return one ``Set-Cookie`` header value in Next.js's format.
 
     Raises:
-        ValueError: The name is not an HTTP token, or an attribute holds ``;`` or a control
-            character (either would let a value rewrite the header).
+        ValueError: The name is not an HTTP token, or an attribute holds ``;`` or a
+            control character (either would let a value rewrite the header).
     """
     if not _COOKIE_NAME.match(name):
         raise ValueError(
-            f"Invalid cookie name {name!r}: use letters, digits and !#$%&'*+-.^_`|~ only."
+            f"Invalid cookie name {name!r}: use letters, digits and "
+            "!#$%&'*+-.^_`|~ only."
         )
     parts = [f"{name}={quote(value, safe=_URI_COMPONENT_SAFE)}"]
     if path:
@@ -148,7 +155,9 @@ class ResponseCookies:
 
     Setting a name again replaces its line. Example::
 
-        response.cookies.set("session", token, httponly=True, max_age=3600, samesite="lax")
+        response.cookies.set(
+            "session", token, httponly=True, max_age=3600, samesite="lax"
+        )
         response.cookies.delete("flash")
     """
 
@@ -190,10 +199,9 @@ class ResponseCookies:
         self, name: str, *, path: str | None = "/", domain: str | None = None
     ) -> None:
         """Expire cookie ``name`` in the client: ``name=; Path=/; Expires=<1970>``."""
-        line = serialize_cookie(name, "", path=path, domain=domain)
-        head, _, tail = line.partition("; ")
+        expired = datetime(1970, 1, 1, tzinfo=UTC)
         self._replace(
-            name, "; ".join(p for p in (head, tail, f"Expires={_EPOCH}") if p)
+            name, serialize_cookie(name, "", path=path, domain=domain, expires=expired)
         )
 
     def get(self, name: str) -> str | None:

@@ -1,8 +1,8 @@
 """Walk a project's ``app/`` folder into route definitions, without importing anything.
 
-Only files named ``route.py`` are routes. Private folders (``_name``) and everything below
-them are skipped; hidden folders and ``__pycache__`` too. The walk is sorted so that the same
-tree always gives the same order, messages and manifest.
+Only files named ``route.py`` are routes. Private folders (``_name``) and everything
+below them are skipped; hidden folders and ``__pycache__`` too. The walk is sorted so
+that the same tree always gives the same order, messages and manifest.
 """
 
 from __future__ import annotations
@@ -10,11 +10,21 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._errors import RouteTreeError
 from ._segments import Segment, SegmentKind, is_private_folder, parse_segment
 
-__all__ = ["ROUTE_FILE", "RouteDefinition", "discover_routes", "find_app_dir"]
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = [
+    "ROUTE_FILE",
+    "RouteDefinition",
+    "discover_routes",
+    "find_app_dir",
+    "walk_app",
+]
 
 ROUTE_FILE = "route.py"
 _SKIPPED_FOLDERS = frozenset({"__pycache__", "node_modules"})
@@ -26,8 +36,8 @@ class RouteDefinition:
 
     Attributes:
         file: Absolute path of the ``route.py``.
-        relative_file: The file relative to the project folder, with ``/`` separators, as
-            shown in messages (``app/api/users/[id]/route.py``).
+        relative_file: The file relative to the project folder, with ``/`` separators,
+            as shown in messages (``app/api/users/[id]/route.py``).
         folders: Every folder from ``app/`` down to the file, groups included.
     """
 
@@ -60,11 +70,27 @@ def find_app_dir(project_dir: Path) -> Path:
     app_dir = project_dir / "app"
     if not app_dir.is_dir():
         raise RouteTreeError(
-            f"No app/ folder in {project_dir}. routetree serves the route.py files under "
-            "<project>/app/: create app/api/hello/route.py, or point routetree at the "
-            "folder that contains app/."
+            f"No app/ folder in {project_dir}. routetree serves the route.py files "
+            "under <project>/app/: create app/api/hello/route.py, or point "
+            "routetree at the folder that contains app/."
         )
     return app_dir
+
+
+def walk_app(app_dir: Path) -> Iterator[tuple[Path, list[str]]]:
+    """Yield every routable folder under ``app_dir`` (sorted) with its file names.
+
+    Private (``_x``), hidden (``.x``) and ``__pycache__`` folders are not entered.
+    """
+    for current, dirs, files in os.walk(app_dir):
+        dirs[:] = sorted(
+            d
+            for d in dirs
+            if not is_private_folder(d)
+            and not d.startswith(".")
+            and d not in _SKIPPED_FOLDERS
+        )
+        yield Path(current), files
 
 
 def discover_routes(project_dir: Path) -> list[RouteDefinition]:
@@ -77,17 +103,9 @@ def discover_routes(project_dir: Path) -> list[RouteDefinition]:
     project_dir = project_dir.resolve()
     app_dir = find_app_dir(project_dir)
     found: list[RouteDefinition] = []
-    for current, dirs, files in os.walk(app_dir):
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if not is_private_folder(d)
-            and not d.startswith(".")
-            and d not in _SKIPPED_FOLDERS
-        )
+    for folder, files in walk_app(app_dir):
         if ROUTE_FILE not in files:
             continue
-        folder = Path(current)
         relative_parts = folder.relative_to(app_dir).parts
         relative_file = "/".join(("app", *relative_parts, ROUTE_FILE))
         segments = tuple(

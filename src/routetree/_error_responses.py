@@ -2,23 +2,31 @@
 
 Every error routetree makes is ``{"error": "<reason phrase>"}``, plus ``"detail"`` when
 there is something to say. Outside dev mode a 500 is exactly
-``{"error": "Internal Server Error"}``: no exception type, message, traceback or path. In dev
-mode it also carries ``exception`` with the type, message, file, line and traceback.
+``{"error": "Internal Server Error"}``: no exception type, message, traceback or path.
+In dev mode it also carries ``exception`` with the type, message, file, line and
+traceback.
 """
 
 from __future__ import annotations
 
+import html
 import logging
+import os
 import traceback
 from typing import TYPE_CHECKING
 
-from ._errors import reason_phrase
+from ._errors import RouteImportError, reason_phrase
 from ._response import Response
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-__all__ = ["error_response", "internal_error_response", "logger"]
+__all__ = [
+    "error_response",
+    "exception_details",
+    "internal_error_response",
+    "logger",
+]
 
 logger = logging.getLogger("routetree")
 
@@ -33,22 +41,80 @@ def error_response(
     return Response.json(body, status=status, headers=headers)
 
 
-def internal_error_response(exc: BaseException, *, dev: bool) -> Response:
-    """Return the 500 response for an exception a handler raised (logged by the caller)."""
+def internal_error_response(
+    exc: BaseException, *, dev: bool, html: bool = False
+) -> Response:
+    """Return the 500 response for an exception (logged by the caller).
+
+    Args:
+        exc: What was raised.
+        dev: Include the exception's type, message, file, line and traceback.
+        html: In dev mode, answer with a readable HTML page instead of JSON (for a
+            browser, which sends ``Accept: text/html``).
+    """
     if not dev:
         return Response.json({"error": "Internal Server Error"}, status=500)
-    frames = traceback.extract_tb(exc.__traceback__)
-    where = frames[-1] if frames else None
+    details = exception_details(exc)
+    if html:
+        return Response(
+            _html_page(details),
+            status=500,
+            headers={"content-type": "text/html; charset=utf-8"},
+        )
     return Response.json(
-        {
-            "error": "Internal Server Error",
-            "exception": {
-                "type": type(exc).__qualname__,
-                "message": str(exc),
-                "file": where.filename if where else None,
-                "line": where.lineno if where else None,
-                "traceback": "".join(traceback.format_exception(exc)),
-            },
-        },
-        status=500,
+        {"error": "Internal Server Error", "exception": details}, status=500
     )
+
+
+def exception_details(exc: BaseException) -> dict[str, object]:
+    """Describe an exception for a developer: type, message, file, line, traceback.
+
+    For a route file that failed to import, the file and line are those of the
+    original error (the syntax error's position, or the failing line of the file).
+    """
+    origin = (
+        exc.__cause__ if isinstance(exc, RouteImportError) and exc.__cause__ else exc
+    )
+    file: str | None = None
+    line: int | None = None
+    if isinstance(origin, SyntaxError):
+        file, line = origin.filename, origin.lineno
+    else:
+        frames = traceback.extract_tb(origin.__traceback__)
+        if frames:
+            file, line = frames[-1].filename, frames[-1].lineno
+    return {
+        "type": type(exc).__qualname__,
+        "message": str(exc),
+        "file": file,
+        "line": line,
+        "traceback": _user_traceback(origin),
+    }
+
+
+def _user_traceback(exc: BaseException) -> str:
+    # routetree's own frames and importlib's say nothing to the developer reading this.
+    package = os.path.dirname(__file__)
+    kept = traceback.TracebackException.from_exception(exc)
+    kept.stack = traceback.StackSummary.from_list(
+        frame
+        for frame in kept.stack
+        if not frame.filename.startswith(("<frozen", package))
+    )
+    return "".join(kept.format())
+
+
+def _html_page(details: Mapping[str, object]) -> str:
+    def text(key: str) -> str:
+        return html.escape(str(details.get(key) or ""))
+
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>500: {text("type")}</title>
+<style>body{{font:15px/1.5 system-ui,sans-serif;margin:2rem;color:#222}}
+pre{{background:#f6f6f6;padding:1rem;overflow:auto}} h1{{color:#b00020}}</style></head>
+<body><h1>{text("type")}</h1><pre>{text("message")}</pre>
+<p>{text("file")}, line {text("line")}</p>
+<h2>Traceback</h2><pre>{text("traceback")}</pre>
+<p>routetree dev mode: this page is never shown outside <code>routetree dev</code>.</p>
+</body></html>
+"""

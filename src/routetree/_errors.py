@@ -2,17 +2,23 @@
 
 ::
 
-    RouteTreeError              the project is wrong: raised at start-up and by `routetree build`
-    ├── InvalidSegmentError     a folder name that cannot be a URL segment
-    ├── RouteConflictError      two routes for one URL, mismatched slug names, catch-all misuse
-    ├── RouteImportError        a route.py that fails to import or exports something invalid
-    └── ConfigError             a segment config constant (or project config) with a wrong value
+    RouteTreeError             the project is wrong: raised at start-up and by
+                               `routetree build`
+    ├── InvalidSegmentError    a folder name that cannot be a URL segment
+    ├── RouteConflictError     two routes for one URL, mismatched slug names,
+    │                          catch-all misuse
+    ├── RouteImportError       a route.py that fails to import or exports
+    │                          something invalid
+    └── ConfigError            a segment config constant (or project config)
+                               with a wrong value
 
-    HTTPError(status, detail)   a request-time failure answered with a JSON error body
-                                (malformed JSON -> 400, body too large -> 413, not a form -> 415)
+    HTTPError(status, detail)  a request-time failure answered with a JSON error body
+                               (malformed JSON -> 400, body too large -> 413,
+                               not a form -> 415)
 
-    ControlFlowSignal           raised by not_found(), redirect() and friends; derived from
-    (BaseException)             BaseException so a user's ``except Exception:`` does not swallow it
+    ControlFlowSignal          raised by not_found(), redirect() and friends;
+    (BaseException)            derived from BaseException so a user's
+                               ``except Exception:`` does not swallow it
 
 Every `RouteTreeError` message names the files involved and how to fix the problem.
 """
@@ -79,7 +85,7 @@ class RouteImportError(RouteTreeError):
 
 
 class ConfigError(RouteTreeError):
-    """A segment config constant or a project setting has a value routetree cannot use."""
+    """A segment config constant or project setting has a value routetree cannot use."""
 
 
 class HTTPError(Exception):
@@ -111,10 +117,11 @@ class HTTPError(Exception):
 
 
 class ControlFlowSignal(BaseException):
-    """Raised by `not_found()`, `redirect()` and the like to stop a handler with a response.
+    """Raised by `not_found()`, `redirect()` and such to stop a handler with a response.
 
     It derives from `BaseException` so that ``except Exception:`` in user code does not
-    swallow it. Differs from Next.js: there, a ``catch`` around ``redirect()`` swallows it.
+    swallow it. Differs from Next.js: there, a ``catch`` around ``redirect()``
+    swallows it.
     """
 
     def __init__(self, response: Response) -> None:

@@ -1,8 +1,8 @@
 """Form bodies (``application/x-www-form-urlencoded`` and ``multipart/form-data``).
 
 Parsing is python-multipart's; this module turns its fields and files into a `FormData`
-multi-dict of ``str`` values and `UploadFile` objects, like the Fetch API's ``FormData``.
-Files up to 1 MiB stay in memory, larger ones spill to a temporary file.
+multi-dict of ``str`` values and `UploadFile` objects, like the Fetch API's
+``FormData``. Files up to 1 MiB stay in memory, larger ones spill to a temporary file.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from urllib.parse import unquote_plus
 
 from python_multipart import create_form_parser
 from python_multipart.exceptions import FormParserError
+from python_multipart.multipart import parse_options_header
 
 from ._errors import HTTPError
 
@@ -64,8 +65,8 @@ class UploadFile:
 
     def __repr__(self) -> str:
         return (
-            f"UploadFile(filename={self.filename!r}, content_type={self.content_type!r}, "
-            f"size={self.size})"
+            f"UploadFile(filename={self.filename!r}, "
+            f"content_type={self.content_type!r}, size={self.size})"
         )
 
 
@@ -73,7 +74,10 @@ FormValue = str | UploadFile
 
 
 class FormData(Mapping[str, FormValue]):
-    """A parsed form: ``form["name"]`` is the first value, ``get_all("name")`` every one."""
+    """A parsed form.
+
+    ``form["name"]`` is the first value, ``get_all("name")`` every one.
+    """
 
     __slots__ = ("_first", "_items")
 
@@ -108,8 +112,8 @@ def parse_form_body(content_type: str, body: bytes) -> FormData:
     """Parse a form body.
 
     Raises:
-        HTTPError: 415 when the content type is not a form type, 400 when the body is not a
-            well-formed form.
+        HTTPError: 415 when the content type is not a form type, 400 when the body is
+            not a well-formed form.
     """
     media_type = content_type.partition(";")[0].strip().lower()
     if media_type not in FORM_CONTENT_TYPES:
@@ -125,9 +129,8 @@ def parse_form_body(content_type: str, body: bytes) -> FormData:
     def on_field(field: Field) -> None:
         name = (field.field_name or b"").decode("utf-8", "replace")
         value = (field.value or b"").decode("utf-8", "replace")
-        if (
-            urlencoded
-        ):  # python-multipart splits urlencoded pairs but leaves them encoded
+        # python-multipart splits urlencoded pairs but leaves them encoded
+        if urlencoded:
             name, value = unquote_plus(name), unquote_plus(value)
         items.append((name, value))
 
@@ -151,4 +154,15 @@ def parse_form_body(content_type: str, body: bytes) -> FormData:
         parser.finalize()
     except (FormParserError, ValueError) as exc:
         raise HTTPError(400, f"Malformed form body: {exc}") from None
+    if not urlencoded and not _has_closing_boundary(content_type, body):
+        # python-multipart accepts a truncated body silently, dropping its last part.
+        raise HTTPError(
+            400, "Malformed form body: the closing multipart boundary is missing."
+        )
     return FormData(items)
+
+
+def _has_closing_boundary(content_type: str, body: bytes) -> bool:
+    _, params = parse_options_header(content_type)
+    boundary = params.get(b"boundary")
+    return boundary is not None and body.rstrip().endswith(b"--" + boundary + b"--")

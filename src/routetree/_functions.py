@@ -1,7 +1,7 @@
 """Functions a handler calls to stop with a response: ``not_found()``, ``redirect()``...
 
-Each raises a `ControlFlowSignal`, so nothing after the call runs. The signal derives from
-`BaseException`, so ``except Exception:`` around the call does not swallow it.
+Each raises a `ControlFlowSignal`, so nothing after the call runs. The signal derives
+from `BaseException`, so ``except Exception:`` around the call does not swallow it.
 """
 
 from __future__ import annotations

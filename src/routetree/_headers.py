@@ -1,8 +1,8 @@
 """HTTP headers: case-insensitive, multi-valued, kept as the bytes sent on the wire.
 
-`Headers` is the read-only view of a request's headers; `MutableHeaders` is a response's.
-Both follow the Fetch API: ``get(name)`` joins repeated values with ``", "`` and
-``get_all(name)`` returns them one by one (use it for ``set-cookie``).
+`Headers` is the read-only view of a request's headers; `MutableHeaders` is a
+response's. Both follow the Fetch API: ``get(name)`` joins repeated values with ``", "``
+and ``get_all(name)`` returns them one by one (use it for ``set-cookie``).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class Headers(Mapping[str, str]):
 
     def get_all(self, name: str) -> list[str]:
         """Return every value of header ``name`` in order (empty if absent)."""
-        key = name.lower().encode("latin-1")
+        key = _lookup_key(name)
         return [v.decode("latin-1") for k, v in self._raw if k == key]
 
     def __getitem__(self, name: str) -> str:
@@ -56,7 +56,7 @@ class Headers(Mapping[str, str]):
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str):
             return False
-        key = name.lower().encode("latin-1")
+        key = _lookup_key(name)
         return any(k == key for k, _ in self._raw)
 
     def __iter__(self) -> Iterator[str]:
@@ -102,8 +102,9 @@ class MutableHeaders(Headers):
     """A response's headers: case-insensitive, multi-valued and writable.
 
     ``headers["x"] = "1"`` replaces every ``x`` header, ``append`` adds another line.
-    Names must be HTTP tokens and values may not contain control characters (CR, LF, NUL...),
-    so nothing a handler sets can split the response: a bad one raises `ValueError`.
+    Names must be HTTP tokens and values may not contain control characters (CR, LF,
+    NUL...), so nothing a handler sets can split the response: a bad one raises
+    `ValueError`.
     """
 
     __slots__ = ()
@@ -127,7 +128,7 @@ class MutableHeaders(Headers):
 
     def delete(self, name: str) -> None:  # type: ignore[override]
         """Remove every ``name`` header (no error if absent)."""
-        key = name.lower().encode("latin-1")
+        key = _lookup_key(name)
         self._raw[:] = [item for item in self._raw if item[0] != key]
 
     def setdefault(self, name: str, value: str) -> str:
@@ -151,6 +152,12 @@ class MutableHeaders(Headers):
         self.delete(name)
 
 
+def _lookup_key(name: str) -> bytes:
+    # A name that is not Latin-1 cannot be a header; "?" is not a token character, so
+    # the replacement matches nothing.
+    return name.lower().encode("latin-1", "replace")
+
+
 def _encode(name: str, value: str) -> tuple[bytes, bytes]:
     if not isinstance(name, str) or not _TOKEN.match(name):
         raise ValueError(
@@ -160,8 +167,8 @@ def _encode(name: str, value: str) -> tuple[bytes, bytes]:
         value = str(value)
     if _FORBIDDEN_IN_VALUE.search(value):
         raise ValueError(
-            f"Invalid value for header {name!r}: it contains a control character (CR, LF or "
-            "NUL), which could split the response. Remove it."
+            f"Invalid value for header {name!r}: it contains a control character "
+            "(CR, LF or NUL), which could split the response. Remove it."
         )
     try:
         encoded = value.encode("latin-1")

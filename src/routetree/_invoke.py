@@ -1,13 +1,15 @@
 """Call a route handler and turn whatever happens into a `Response`.
 
-A handler takes ``()``, ``(request)`` or ``(request, context)``; ``async def`` handlers run
-on the event loop, plain ``def`` handlers in a worker thread. What comes back, or what is
-raised, becomes a response here:
+A handler takes ``()``, ``(request)`` or ``(request, context)``; ``async def`` handlers
+run on the event loop, plain ``def`` handlers in a worker thread. What comes back, or
+what is raised, becomes a response here:
 
-- a `Response` is sent as is; a `ControlFlowSignal` (``not_found()``, ``redirect()``) sends
-  its response; an `HTTPError` becomes its JSON error body;
-- anything else returned is a 500, logged as "No response is returned from route handler";
-- any other exception is a 500 (logged with its traceback; in dev mode also in the body);
+- a `Response` is sent as is; a `ControlFlowSignal` (``not_found()``, ``redirect()``)
+  sends its response; an `HTTPError` becomes its JSON error body;
+- anything else returned is a 500, logged as "No response is returned from route
+  handler";
+- any other exception is a 500 (logged with its traceback; in dev mode also in the
+  body);
 - a handler still running after the route's ``max_duration`` is a 504.
 """
 
@@ -16,7 +18,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import anyio
 import anyio.to_thread
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
     from ._loader import Handler, LoadedRoute
     from ._request import Request, RouteContext
 
-__all__ = ["CompiledRoute", "run_handler"]
+__all__ = ["CompiledRoute", "Outcome", "run_handler"]
 
 logger = logging.getLogger("routetree")
 
@@ -38,8 +40,9 @@ logger = logging.getLogger("routetree")
 class CompiledRoute:
     """What a request needs of a route, computed once at start-up.
 
-    ``handlers`` includes the automatic HEAD (GET's handler) and ``allow`` is the ``Allow``
-    header value: the exported methods, plus OPTIONS, plus HEAD when GET exists, sorted.
+    ``handlers`` includes the automatic HEAD (GET's handler) and ``allow`` is the
+    ``Allow`` header value: the exported methods, plus OPTIONS, plus HEAD when GET
+    exists, sorted.
     """
 
     __slots__ = ("allow", "file", "handlers", "max_body_size", "max_duration", "path")
@@ -55,6 +58,17 @@ class CompiledRoute:
         self.max_duration = loaded.config.max_duration
 
 
+class Outcome(NamedTuple):
+    """What running a handler gave: the response to send, and the failure to report.
+
+    ``error`` is set when the response is a 5xx caused by the handler (an exception, a
+    value that is not a Response, a timeout), for ``on_request_error``.
+    """
+
+    response: Response
+    error: BaseException | None = None
+
+
 async def run_handler(
     route: CompiledRoute,
     handler: Handler,
@@ -62,13 +76,14 @@ async def run_handler(
     context: RouteContext,
     *,
     dev: bool,
-) -> Response:
+) -> Outcome:
     """Run ``handler`` for ``request`` and return the response to send.
 
     Raises:
-        ClientDisconnectedError: The client left while the handler read the body; there is
-            nobody to answer.
+        ClientDisconnectedError: The client left while the handler read the body; there
+            is nobody to answer.
     """
+    where = (route.file, request.method, request.url.path)
     try:
         if route.max_duration is None:
             result = await _call(handler, request, context)
@@ -76,43 +91,37 @@ async def run_handler(
             with anyio.move_on_after(route.max_duration) as deadline:
                 result = await _call(handler, request, context)
             if deadline.cancelled_caught:
-                logger.error(
-                    "Route handler %s (method: %s, url: %s) exceeded max_duration = %s s",
-                    route.file,
-                    request.method,
-                    request.url.path,
-                    route.max_duration,
+                message = (
+                    "Route handler {} (method: {}, url: {}) exceeded "
+                    "max_duration = {} s"
+                ).format(*where, route.max_duration)
+                logger.error(message)
+                detail = (
+                    "The handler did not answer within max_duration "
+                    f"({route.max_duration} s)."
                 )
-                return error_response(
-                    504,
-                    f"The handler did not answer within max_duration ({route.max_duration} s).",
-                )
+                return Outcome(error_response(504, detail), TimeoutError(message))
     except ControlFlowSignal as signal:
-        return signal.response
+        return Outcome(signal.response)
     except HTTPError as exc:
-        return error_response(exc.status, exc.detail, exc.headers)
+        return Outcome(error_response(exc.status, exc.detail, exc.headers))
     except ClientDisconnectedError:
         raise
     except Exception as exc:
         logger.error(
-            "Error in route handler %s (method: %s, url: %s)",
-            route.file,
-            request.method,
-            request.url.path,
-            exc_info=exc,
+            "Error in route handler %s (method: %s, url: %s)", *where, exc_info=exc
         )
-        return internal_error_response(exc, dev=dev)
+        html = dev and "text/html" in request.headers.get("accept", "")
+        return Outcome(internal_error_response(exc, dev=dev, html=html), exc)
     if isinstance(result, Response):
-        return result
-    logger.error(
-        "No response is returned from route handler %s (method: %s, url: %s). Expected a "
-        "Response but received %r. Return a Response in all branches of the handler.",
-        route.file,
-        request.method,
-        request.url.path,
-        type(result).__name__,
-    )
-    return error_response(500)
+        return Outcome(result)
+    message = (
+        "No response is returned from route handler {} (method: {}, url: {}). Expected "
+        "a Response but received {!r}. Return a Response in all branches of the "
+        "handler."
+    ).format(*where, type(result).__name__)
+    logger.error(message)
+    return Outcome(error_response(500), TypeError(message))
 
 
 async def _call(handler: Handler, request: Request, context: RouteContext) -> object:

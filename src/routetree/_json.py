@@ -1,10 +1,10 @@
-"""JSON in and out, through orjson.
+r"""JSON in and out, through orjson.
 
-Encoding is compact UTF-8 (no spaces, no ``\\u`` escapes) and understands the types a
-handler returns in practice: ``datetime``/``date``/``time`` (``isoformat()``, offset kept),
-``UUID``, ``Decimal`` (its exact digits, as a number), ``Enum`` (its value), dataclasses,
-pydantic models, tuples, sets and non-string dict keys. Decoding errors say what is wrong and
-where (line, column and byte offset).
+Encoding is compact UTF-8 (no spaces, no ``\u`` escapes) and understands the types a
+handler returns in practice: ``datetime``/``date``/``time`` (``isoformat()``, offset
+kept), ``UUID``, ``Decimal`` (its exact digits, as a number), ``Enum`` (its value),
+dataclasses, pydantic models, tuples, sets and non-string dict keys. Decoding errors say
+what is wrong and where (line, column and byte offset).
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ _OPTIONS: Final = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
 
 def _default(value: object) -> object:
     if isinstance(value, Decimal):
-        # Finite decimals keep every digit as a JSON number; NaN/Infinity have no JSON form.
+        # Finite decimals keep every digit as a JSON number;
+        # NaN/Infinity have no JSON form.
         return orjson.Fragment(str(value)) if value.is_finite() else str(value)
     model_dump = getattr(value, "model_dump", None)
     if callable(model_dump):
@@ -46,15 +47,18 @@ def encode_json(data: object) -> bytes:
 
 
 class JSONDecodeFailure(HTTPError):
-    """A request body that is not valid JSON: answered with 400 and where it went wrong."""
+    """A request body that is not valid JSON.
+
+    Answered with 400 and where it went wrong.
+    """
 
 
 def decode_json(body: bytes) -> object:
     """Decode a request body as JSON.
 
     Raises:
-        JSONDecodeFailure: (an `HTTPError` 400) The body is empty, malformed, not UTF-8 or
-            nested too deeply; the message says what and where.
+        JSONDecodeFailure: (an `HTTPError` 400) The body is empty, malformed, not UTF-8
+            or nested too deeply; the message says what and where.
     """
     if not body.strip():
         raise JSONDecodeFailure(400, "Request body is empty; expected a JSON document.")

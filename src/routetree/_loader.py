@@ -1,9 +1,10 @@
 """Import one ``route.py`` and collect what it exports.
 
 Each route file is imported under a unique module name derived from its path
-(``_routetree_routes.<project>.api.users._5bid_5d.route``), so two ``route.py`` files never
-share a module and ``[id]``-style folder names need not be identifiers. The module is in
-`sys.modules` while it executes, so dataclasses and pydantic models defined in it work.
+(``_routetree_routes.<project>.api.users._5bid_5d.route``), so two ``route.py`` files
+never share a module and ``[id]``-style folder names need not be identifiers. The module
+is in `sys.modules` while it executes, so dataclasses and pydantic models defined in it
+work.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import logging
 import re
 import sys
 import traceback
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -23,18 +23,27 @@ from ._errors import RouteImportError
 from ._segment_config import SegmentConfig, read_segment_config
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
     from types import ModuleType
 
     from ._discovery import RouteDefinition
 
-__all__ = ["HTTP_METHODS", "Handler", "LoadedRoute", "load_route", "module_name_for"]
+__all__ = [
+    "HTTP_METHODS",
+    "Handler",
+    "LoadedRoute",
+    "import_file",
+    "load_route",
+    "module_name_for",
+]
 
 logger = logging.getLogger("routetree")
 
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 _UNCACHEABLE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
-_NON_IDENTIFIER = re.compile(r"[^0-9A-Za-z_]")
+# "_" is escaped too, so "rss.xml" (rss_2exml) and "rss_2exml" (rss_5f2exml) differ.
+_NON_IDENTIFIER = re.compile(r"[^0-9A-Za-z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,11 +75,12 @@ class LoadedRoute:
 
     @property
     def kind(self) -> str:
-        """``"dynamic"``, ``"static"`` or ``"prerendered"``, as ``next build`` classifies it.
+        """``"dynamic"``, ``"static"`` or ``"prerendered"``.
 
-        A GET is cached (static) only with ``dynamic = "force-static"`` or ``"error"``, a
-        ``revalidate`` of False or above 0, or ``generate_static_params`` (prerendered), and
-        only when the file exports no POST, PUT, PATCH, DELETE or OPTIONS.
+        The kind as ``next build`` classifies it. A GET is cached (static) only with
+        ``dynamic = "force-static"`` or ``"error"``, a ``revalidate`` of False or above
+        0, or ``generate_static_params`` (prerendered), and only when the file exports
+        no POST, PUT, PATCH, DELETE or OPTIONS.
         """
         config = self.config
         if "GET" not in self.handlers or _UNCACHEABLE_METHODS & self.handlers.keys():
@@ -101,13 +111,13 @@ def load_route(project_dir: Path, definition: RouteDefinition) -> LoadedRoute:
     """Import a route file and collect its handlers, segment config and warnings.
 
     Raises:
-        RouteImportError: The file fails to import (its traceback is in the message) or a
-            handler takes parameters routetree cannot pass.
+        RouteImportError: The file fails to import (its traceback is in the message) or
+            a handler takes parameters routetree cannot pass.
         ConfigError: A segment config constant has an invalid value.
     """
     where = definition.relative_file
     name = module_name_for(project_dir, where)
-    module = _import_file(name, definition.file, where)
+    module = import_file(name, definition.file, where)
     handlers: dict[str, Handler] = {}
     for method in HTTP_METHODS:
         func = getattr(module, method, None)
@@ -115,8 +125,8 @@ def load_route(project_dir: Path, definition: RouteDefinition) -> LoadedRoute:
             continue
         if not callable(func):
             raise RouteImportError(
-                f"{method} in {where} is a {type(func).__name__}, not a function. Export "
-                f"`async def {method}(request, context)` or remove the name."
+                f"{method} in {where} is a {type(func).__name__}, not a function. "
+                f"Export `async def {method}(request, context)` or remove the name."
             )
         handlers[method] = Handler(
             method, func, _arity(func, method, where), _is_async(func)
@@ -130,7 +140,12 @@ def load_route(project_dir: Path, definition: RouteDefinition) -> LoadedRoute:
     )
 
 
-def _import_file(name: str, file: Path, where: str) -> ModuleType:
+def import_file(name: str, file: Path, where: str) -> ModuleType:
+    """Import ``file`` as module ``name``.
+
+    A failure is a `RouteImportError` naming ``where``. The error message carries the
+    traceback of the user's own frames only.
+    """
     spec = importlib.util.spec_from_file_location(name, file)
     if spec is None or spec.loader is None:
         raise RouteImportError(f"Cannot import {where}: Python has no loader for it.")
@@ -176,8 +191,9 @@ def _arity(func: Callable[..., object], method: str, where: str) -> int:
         ):
             if positional == 2 and parameter.default is parameter.empty:
                 raise RouteImportError(
-                    f"{method} in {where} takes more than two parameters. A handler takes "
-                    f"(), (request) or (request, context): def {method}(request, context)."
+                    f"{method} in {where} takes more than two parameters. "
+                    "A handler takes (), (request) or (request, context): "
+                    f"def {method}(request, context)."
                 )
             positional += 1
         elif (
@@ -207,13 +223,13 @@ def _lint(module: ModuleType, where: str) -> list[str]:
         lower = method.lower()
         if callable(module.__dict__.get(lower)):
             warnings.append(
-                f"Detected lowercase method '{lower}' in '{where}'. Export the uppercase "
-                f"'{method}' method name to fix this error."
+                f"Detected lowercase method '{lower}' in '{where}'. Export the "
+                f"uppercase '{method}' method name to fix this error."
             )
     if not exported:
         warnings.append(
-            f"No HTTP methods exported in '{where}'. Export a function named for each HTTP "
-            "method it answers (GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS)."
+            f"No HTTP methods exported in '{where}'. Export a function named for each "
+            "HTTP method it answers (GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS)."
         )
     for warning in warnings:
         logger.warning(warning)

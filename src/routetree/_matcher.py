@@ -1,14 +1,15 @@
 """Match a raw request path against the route tree.
 
-The tree is a trie of segments, built once. A lookup first tries a dict of the fully static
-paths (a static route always wins when it matches), then walks the trie trying, at each
-level, the static child, then the ``[param]`` child, then the catch-all, then the optional
-catch-all, **backtracking** when a branch leads to no route: with ``bt/static/route.py`` and
-``bt/[id]/edit/route.py``, ``/bt/static/edit`` is served by ``[id]/edit``.
+The tree is a trie of segments, built once. A lookup first tries a dict of the fully
+static paths (a static route always wins when it matches), then walks the trie trying,
+at each level, the static child, then the ``[param]`` child, then the catch-all, then
+the optional catch-all, **backtracking** when a branch leads to no route: with
+``bt/static/route.py`` and ``bt/[id]/edit/route.py``, ``/bt/static/edit`` is served by
+``[id]/edit``.
 
-Matching runs on the raw, percent-encoded path split on ``/``; only param values are decoded,
-exactly once. The cost of a lookup depends on the depth of the path, not on the number of
-routes.
+Matching runs on the raw, percent-encoded path split on ``/``; only param values are
+decoded, exactly once. The cost of a lookup depends on the depth of the path, not on the
+number of routes.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ class Matcher(Generic[T]):
     """A segment trie mapping raw URL paths to routes.
 
     Build it from ``(segments, route)`` pairs of a validated tree (see
-    `routetree._routetable.validate_route_tree`); `match` returns the route and its params.
+    `routetree._routetable.validate_route_tree`); `match` returns the route and its
+    params.
     """
 
     def __init__(self, routes: Iterable[tuple[tuple[Segment, ...], T]]) -> None:

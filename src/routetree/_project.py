@@ -1,4 +1,7 @@
-"""Load a whole project: discover, validate and import every route, once, before serving."""
+"""Load a whole project.
+
+Discover, validate and import every route, once, before serving.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._discovery import discover_routes
+from ._instrumentation import Instrumentation, load_instrumentation
 from ._loader import LoadedRoute, load_route
+from ._manifest import read_manifest
 from ._routetable import precedence_key, validate_route_tree
 
 __all__ = ["Project", "load_project"]
@@ -19,6 +24,7 @@ class Project:
 
     directory: Path
     routes: list[LoadedRoute]
+    instrumentation: Instrumentation | None = None
 
     @property
     def warnings(self) -> list[str]:
@@ -26,20 +32,32 @@ class Project:
         return [warning for route in self.routes for warning in route.warnings]
 
 
-def load_project(project_dir: str | Path) -> Project:
+def load_project(project_dir: str | Path, *, use_manifest: bool = False) -> Project:
     """Discover, validate and import the routes of the project in ``project_dir``.
 
     The project folder is put on `sys.path` first, so route files import shared code
     absolutely (``from lib.db import db``).
 
+    Args:
+        project_dir: The folder that contains ``app/``.
+        use_manifest: Take the route list from a fresh ``.routetree/`` manifest
+            (written by ``routetree build``) instead of walking and validating the
+            tree; a missing or stale manifest is ignored.
+
     Raises:
-        RouteTreeError: No ``app/`` folder, an invalid tree, a route that fails to import or
-            an invalid segment config; the message names the files and the fix.
+        RouteTreeError: No ``app/`` folder, an invalid tree, a route that fails to
+            import or an invalid segment config; the message names the files and
+            the fix.
     """
     directory = Path(project_dir).resolve()
     if str(directory) not in sys.path:
         sys.path.insert(0, str(directory))
-    definitions = discover_routes(directory)
-    validate_route_tree(definitions)
-    ordered = sorted(definitions, key=precedence_key)
-    return Project(directory, [load_route(directory, d) for d in ordered])
+    ordered = read_manifest(directory) if use_manifest else None
+    if ordered is None:
+        definitions = discover_routes(directory)
+        validate_route_tree(definitions)
+        ordered = sorted(definitions, key=precedence_key)
+    instrumentation = load_instrumentation(directory)
+    return Project(
+        directory, [load_route(directory, d) for d in ordered], instrumentation
+    )

@@ -1,15 +1,15 @@
 """The request a handler receives, shaped like the Fetch API's ``Request``.
 
 Everything is parsed lazily: a handler that only reads ``context.params`` never pays for
-header, cookie, URL or body parsing. The body is read at most once from the server and kept,
-so it can be read again in any form (``body()``, ``text()``, ``json()``, ``form()``,
-``stream()``). Differs from Next.js: there, a second read throws "Body is unusable".
+header, cookie, URL or body parsing. The body is read at most once from the server and
+kept, so it can be read again in any form (``body()``, ``text()``, ``json()``,
+``form()``, ``stream()``). Differs from Next.js: there, a second read throws
+"Body is unusable".
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, NamedTuple
 
 import anyio
@@ -22,6 +22,8 @@ from ._json import decode_json
 from ._url import URL, request_path
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
     from ._types import Message, Receive, Scope
 
 __all__ = [
@@ -47,8 +49,8 @@ class RouteContext:
 
     ``params`` maps each ``[name]`` folder to a ``str`` and each catch-all to a
     ``list[str]``, percent-decoded once; it is empty for a static route, and an empty
-    optional catch-all has no key. Differs from Next.js: ``params`` is a plain dict, not a
-    promise, so there is nothing to ``await``.
+    optional catch-all has no key. Differs from Next.js: ``params`` is a plain dict, not
+    a promise, so there is nothing to ``await``.
 
     Example::
 
@@ -70,21 +72,22 @@ class ClientDisconnectedError(Exception):
 
 
 class _ReceiveChannel:
-    """The one reader of ASGI ``receive``, shared by the body and the disconnect watcher.
+    """The one reader of ASGI ``receive``.
 
-    While a response streams, a watcher waits for ``http.disconnect`` so that an endless
-    event stream stops when its client leaves; the handler may still be reading the body
-    (piping it into the response). Both go through here, one at a time: body messages the
-    watcher receives are kept for the body reader, up to the body size limit.
+    Shared by the body and the disconnect watcher. While a response streams, a watcher
+    waits for ``http.disconnect`` so that an endless event stream stops when its client
+    leaves; the handler may still be reading the body (piping it into the response).
+    Both go through here, one at a time: body messages the watcher receives are kept for
+    the body reader, up to the body size limit.
     """
 
     __slots__ = (
+        "_limit",
         "_lock",
         "_overflowed",
         "_pending",
         "_pending_size",
         "_receive",
-        "_limit",
     )
 
     def __init__(self, receive: Receive, limit: int) -> None:
@@ -112,9 +115,8 @@ class _ReceiveChannel:
                     return
                 self._pending_size += len(message.get("body", b""))
                 if self._pending_size > self._limit:
-                    self._overflowed = (
-                        True  # the reader will answer 413; keep nothing more
-                    )
+                    # the reader will answer 413; keep nothing more
+                    self._overflowed = True
                 else:
                     self._pending.append(message)
 
@@ -125,13 +127,14 @@ class Request:
     Example::
 
         async def POST(request: Request) -> Response:
-            user = await request.json()          # 400 with a located message if malformed
+            user = await request.json()  # 400 with a located message if malformed
             page = request.url.search_params.get("page", "1")
             token = request.cookies.get("session")
             return Response.json(user, status=201)
 
     Attributes:
-        method: The HTTP method, upper case (``"HEAD"`` while an automatic HEAD runs GET).
+        method: The HTTP method, upper case (``"HEAD"`` while an automatic
+            HEAD runs GET).
     """
 
     __slots__ = (
@@ -201,7 +204,10 @@ class Request:
 
     @property
     def cookies(self) -> RequestCookies:
-        """The request's cookies: ``.get(name)`` -> ``str | None``, values percent-decoded."""
+        """The request's cookies.
+
+        ``.get(name)`` -> ``str | None``, values percent-decoded.
+        """
         if self._cookies is None:
             header = self.headers.get("cookie")
             self._cookies = RequestCookies(
@@ -217,7 +223,10 @@ class Request:
 
     @property
     def ip(self) -> str | None:
-        """The client's IP address (the peer's; no proxy headers are trusted by default)."""
+        """The client's IP address.
+
+        The peer's; no proxy headers are trusted by default.
+        """
         client = self._scope.get("client")
         return client[0] if client else None
 
@@ -266,8 +275,8 @@ class Request:
         """Return the whole body as bytes.
 
         Raises:
-            HTTPError: 413 when the body exceeds the route's ``max_body_size``; nothing past
-                the limit is read.
+            HTTPError: 413 when the body exceeds the route's ``max_body_size``; nothing
+                past the limit is read.
         """
         if self._body is None:
             async for _ in self.stream():
@@ -275,7 +284,10 @@ class Request:
         return self._body or b""
 
     async def text(self) -> str:
-        """Return the body decoded with the ``charset`` of its content type (UTF-8 default)."""
+        """Return the body decoded with the ``charset`` of its content type.
+
+        The charset defaults to UTF-8.
+        """
         charset = "utf-8"
         for param in self.headers.get("content-type", "").split(";")[1:]:
             key, _, value = param.strip().partition("=")
@@ -291,14 +303,16 @@ class Request:
         """Parse the body as JSON.
 
         Raises:
-            HTTPError: 400 when the body is empty, malformed or nested too deeply, with what
-                is wrong and where (line, column, byte). Differs from Next.js: there it is a
-                500 unless the handler catches the ``SyntaxError``.
+            HTTPError: 400 when the body is empty, malformed or nested too deeply, with
+                what is wrong and where (line, column, byte). Differs from Next.js:
+                there it is a 500 unless the handler catches the ``SyntaxError``.
         """
         return decode_json(await self.body())
 
     async def form(self) -> FormData:
-        """Parse an urlencoded or multipart body into `FormData` (files as `UploadFile`).
+        """Parse an urlencoded or multipart body into `FormData`.
+
+        Files are given as `UploadFile` objects.
 
         Raises:
             HTTPError: 415 when the content type is not a form type; 400 when malformed.

@@ -1,10 +1,10 @@
 """The response a handler returns, and how it is sent over ASGI.
 
-``Response(body, status=, headers=)`` takes ``str`` (sent as ``text/plain; charset=utf-8``
-unless a content type is given), ``bytes``, or a sync or async iterator of ``str``/``bytes``
-chunks, which is streamed as produced: each chunk is flushed when it is yielded, so
-Server-Sent Events arrive one by one. ``Response.json`` and ``Response.redirect`` build the
-common cases.
+``Response(body, status=, headers=)`` takes ``str`` (sent as
+``text/plain; charset=utf-8`` unless a content type is given), ``bytes``, or a sync or
+async iterator of ``str``/``bytes`` chunks, which is streamed as produced: each chunk is
+flushed when it is yielded, so Server-Sent Events arrive one by one. ``Response.json``
+and ``Response.redirect`` build the common cases.
 """
 
 from __future__ import annotations
@@ -49,19 +49,20 @@ _NO_BODY_STATUSES: Final = frozenset({204, 304})
 
 
 class Response:
-    """An HTTP response.
+    r"""An HTTP response.
 
     Example::
 
         return Response("hello")                                   # text/plain
-        return Response(b"\\x89PNG...", headers={"content-type": "image/png"})
+        return Response(b"\x89PNG...", headers={"content-type": "image/png"})
         return Response(None, status=204)
         return Response(event_stream(), headers={"content-type": "text/event-stream"})
 
     Args:
         body: ``None`` (empty), ``str``, ``bytes``, or a sync/async iterator of chunks.
         status: The status code (default 200).
-        headers: Headers as a mapping or a list of pairs (repeat a name to send it twice).
+        headers: Headers as a mapping or a list of pairs (repeat a name to send
+            it twice).
 
     Attributes:
         status: The status code; may be changed before the response is returned.
@@ -109,8 +110,9 @@ class Response:
     ) -> Response:
         """Return a compact UTF-8 JSON response (``application/json``).
 
-        Encodes ``datetime``/``date`` (``isoformat()``), ``UUID``, ``Decimal``, ``Enum``,
-        dataclasses, pydantic models and tuples. A content type in ``headers`` is kept.
+        Encodes ``datetime``/``date`` (``isoformat()``), ``UUID``, ``Decimal``,
+        ``Enum``, dataclasses, pydantic models and tuples. A content type in ``headers``
+        is kept.
 
         Raises:
             TypeError: ``data`` holds a value with no JSON form.
@@ -128,8 +130,8 @@ class Response:
     def redirect(cls, url: str, status: int = 307) -> Response:
         """Return a redirect to ``url`` (307 by default; 301, 302, 303, 307 or 308).
 
-        ``Location`` is ``url`` exactly as given. Differs from Next.js: a relative URL is
-        allowed and stays relative (Next.js insists on absolute URLs).
+        ``Location`` is ``url`` exactly as given. Differs from Next.js: a relative URL
+        is allowed and stays relative (Next.js insists on absolute URLs).
 
         Raises:
             ValueError: The status is not a redirect status, or ``url`` has a control
@@ -137,7 +139,8 @@ class Response:
         """
         if status not in REDIRECT_STATUSES:
             raise ValueError(
-                f"Invalid redirect status {status}: use one of 301, 302, 303, 307 or 308."
+                f"Invalid redirect status {status}: use one of 301, 302, 303, 307 "
+                "or 308."
             )
         if _CONTROL.search(url):
             raise ValueError(
@@ -147,7 +150,10 @@ class Response:
 
     @property
     def cookies(self) -> ResponseCookies:
-        """The cookies this response sets: ``.set(name, value, ...)`` and ``.delete(name)``."""
+        """The cookies this response sets.
+
+        ``.set(name, value, ...)`` and ``.delete(name)``.
+        """
         return ResponseCookies(self.headers)
 
     @property
@@ -247,7 +253,8 @@ async def _iterate(
         for chunk in stream:
             yield chunk
     else:
-        # A sync generator may block (time.sleep, file reads): step it in a worker thread.
+        # A sync generator may block (time.sleep, file reads):
+        # step it in a worker thread.
         iterator: Iterator[str | bytes] = iter(stream)
         while True:
             step = await anyio.to_thread.run_sync(_next_chunk, iterator)

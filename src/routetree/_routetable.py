@@ -1,7 +1,7 @@
 """Validate a whole route tree and order it by precedence.
 
-The rules are Next.js's (``sorted-routes.ts``), checked before anything is imported so that
-`routetree build` and start-up report every broken tree with both files named:
+The rules are Next.js's (``sorted-routes.ts``), checked before anything is imported so
+that `routetree build` and start-up report every broken tree with both files named:
 
 - two route files for the same URL (typically through route groups);
 - two ``[param]`` siblings with different names;
@@ -53,17 +53,13 @@ def validate_route_tree(definitions: Sequence[RouteDefinition]) -> None:
     children: defaultdict[_UrlKey, dict[SegmentKind, dict[str, RouteDefinition]]] = (
         defaultdict(dict)
     )
+    duplicates: list[tuple[RouteDefinition, RouteDefinition]] = []
     for definition in definitions:
         segments = definition.segments
         _check_single_path(definition)
         key = url_key(segments)
         if key in by_url:
-            other = by_url[key]
-            raise RouteConflictError(
-                f"Conflicting routes at {definition.path}: route at {other.relative_file} and "
-                f"route at {definition.relative_file}. Both answer the same URL (route groups "
-                "are left out of URLs); remove one or move it to another path."
-            )
+            duplicates.append((by_url[key], definition))
         by_url[key] = definition
         for index, segment in enumerate(segments):
             if segment.is_dynamic:
@@ -84,17 +80,27 @@ def validate_route_tree(definitions: Sequence[RouteDefinition]) -> None:
         if required and optional:
             req, opt = next(iter(required.values())), next(iter(optional.values()))
             raise RouteConflictError(
-                "You cannot use both a required and optional catch-all route at the same "
-                f"level: {req.relative_file} and {opt.relative_file}. Keep one of them."
+                "You cannot use both a required and optional catch-all route at the "
+                f"same level: {req.relative_file} and {opt.relative_file}. "
+                "Keep one of them."
             )
         if optional and parent in by_url:
             opt, plain = next(iter(optional.values())), by_url[parent]
             raise RouteConflictError(
                 "You cannot define a route with the same specificity as an optional "
-                f'catch-all route ("{plain.path}" and "{opt.path}"): {plain.relative_file} '
-                f"and {opt.relative_file}. The optional catch-all already answers "
-                f"{plain.path}; remove {plain.relative_file} or make the catch-all required."
+                f'catch-all route ("{plain.path}" and "{opt.path}"): '
+                f"{plain.relative_file} and {opt.relative_file}. The optional "
+                f"catch-all already answers {plain.path}; remove {plain.relative_file} "
+                "or make the catch-all required."
             )
+    # Reported after the sibling checks, which explain [id] beside [slug] better.
+    for other, definition in duplicates:
+        raise RouteConflictError(
+            f"Conflicting routes at {definition.path}: route at "
+            f"{other.relative_file} and route at {definition.relative_file}. "
+            "Both answer the same URL (route groups are left out of URLs); "
+            "remove one or move it to another path."
+        )
 
 
 def _check_single_path(definition: RouteDefinition) -> None:
@@ -103,15 +109,15 @@ def _check_single_path(definition: RouteDefinition) -> None:
     for index, segment in enumerate(segments):
         if segment.kind in _CATCH_ALLS and index != len(segments) - 1:
             raise RouteConflictError(
-                f"Catch-all segment {segment.folder} must be the last part of the URL, but "
-                f"{definition.relative_file} is below it. Move route.py into the "
+                f"Catch-all segment {segment.folder} must be the last part of the URL, "
+                f"but {definition.relative_file} is below it. Move route.py into the "
                 f"{segment.folder} folder itself."
             )
         if segment.is_dynamic:
             if segment.name in names:
                 raise RouteConflictError(
-                    f'You cannot have the same slug name "{segment.name}" repeat within a '
-                    f"single dynamic path: {definition.relative_file}. Rename one of the "
-                    "folders."
+                    f'You cannot have the same slug name "{segment.name}" repeat '
+                    f"within a single dynamic path: {definition.relative_file}. "
+                    "Rename one of the folders."
                 )
             names.add(segment.name)

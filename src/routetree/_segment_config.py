@@ -1,29 +1,33 @@
 """Route segment config: the module-level constants a ``route.py`` may export.
 
-============================  =========================================  ==================
-constant                      values                                     default
-============================  =========================================  ==================
-``dynamic``                   "auto", "force-dynamic", "force-static",   "auto"
-                              "error"
-``revalidate``                False, 0, or seconds > 0                   None (not set)
-``dynamic_params``            bool                                       True
-``max_duration``              seconds > 0 (504 past it)                  None (no limit)
-``max_body_size``             int bytes, or "512b", "1kb", "10mb", "1gb"  the app's (10 MB)
-``generate_static_params``    a function returning a list of param dicts None
-============================  =========================================  ==================
+==========================  ==========================================  ===============
+constant                    values                                      default
+==========================  ==========================================  ===============
+``dynamic``                 "auto", "force-dynamic", "force-static",    "auto"
+                            "error"
+``revalidate``              False, 0, or seconds > 0                    None (not set)
+``dynamic_params``          bool                                        True
+``max_duration``            seconds > 0 (504 past it)                   None (no limit)
+``max_body_size``           int bytes, or "512b", "1kb", "10mb", "1gb"  the app's
+                                                                        (10 MB)
+``generate_static_params``  a function returning a list of param dicts  None
+==========================  ==========================================  ===============
 
-They are read once, when the route is loaded; a wrong value is a `ConfigError` naming the
-file, the constant and the accepted values.
+They are read once, when the route is loaded; a wrong value is a `ConfigError` naming
+the file, the constant and the accepted values.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
-from types import ModuleType
+from typing import TYPE_CHECKING
 
 from ._errors import ConfigError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import ModuleType
 
 __all__ = ["DYNAMIC_MODES", "SegmentConfig", "parse_byte_size", "read_segment_config"]
 
@@ -45,10 +49,13 @@ class SegmentConfig:
 
 
 def parse_byte_size(value: object, *, what: str) -> int:
-    """Turn ``1048576``, ``"1kb"`` or ``"10mb"`` into a number of bytes (units are 1024-based).
+    """Turn ``1048576``, ``"1kb"`` or ``"10mb"`` into a number of bytes.
+
+    Units are 1024-based.
 
     Raises:
-        ConfigError: The value is not a non-negative int or a size string; ``what`` names it.
+        ConfigError: The value is not a non-negative int or a size string; ``what``
+            names it.
     """
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
@@ -56,8 +63,8 @@ def parse_byte_size(value: object, *, what: str) -> int:
         unit = (found.group(2) or "b").lower()
         return int(float(found.group(1)) * _UNITS[unit])
     raise ConfigError(
-        f"{what} = {value!r} is not a size: use a number of bytes or a string with a unit "
-        'b, kb, mb or gb, e.g. max_body_size = "10mb".'
+        f"{what} = {value!r} is not a size: use a number of bytes or a string with a "
+        'unit b, kb, mb or gb, e.g. max_body_size = "10mb".'
     )
 
 
@@ -85,8 +92,8 @@ def read_segment_config(module: ModuleType, where: str) -> SegmentConfig:
         )
     ):
         raise ConfigError(
-            f"revalidate = {revalidate!r} in {where} is not valid: use False (cache forever), "
-            "0 (never cache) or a number of seconds."
+            f"revalidate = {revalidate!r} in {where} is not valid: use False "
+            "(cache forever), 0 (never cache) or a number of seconds."
         )
     dynamic_params = getattr(module, "dynamic_params", True)
     if not isinstance(dynamic_params, bool):
@@ -100,7 +107,8 @@ def read_segment_config(module: ModuleType, where: str) -> SegmentConfig:
         or max_duration <= 0
     ):
         raise ConfigError(
-            f"max_duration = {max_duration!r} in {where} must be a number of seconds above 0."
+            f"max_duration = {max_duration!r} in {where} must be a number of seconds "
+            "above 0."
         )
     raw_size = getattr(module, "max_body_size", None)
     max_body_size = (

@@ -33,7 +33,10 @@ _PCHAR_SAFE = "!$&'()*+,;=:@-._~"
 
 
 class SegmentKind(IntEnum):
-    """The kind of a URL segment; the value is its precedence rank (lower is tried first)."""
+    """The kind of a URL segment.
+
+    The value is its precedence rank (lower is tried first).
+    """
 
     STATIC = 0
     DYNAMIC = 1
@@ -72,7 +75,7 @@ class Segment:
         return quote(self.name, safe=_PCHAR_SAFE)
 
     def notation(self) -> str:
-        """Return the segment in folder notation as shown in route tables (``[id]``...)."""
+        """Return the segment in folder notation as in route tables (``[id]``...)."""
         if self.kind is SegmentKind.DYNAMIC:
             return f"[{self.name}]"
         if self.kind is SegmentKind.CATCH_ALL:
@@ -91,12 +94,13 @@ def parse_segment(folder: str, *, where: str) -> Segment:
     """Parse a folder name into a `Segment`.
 
     Args:
-        folder: The folder name as on disk (not private; check `is_private_folder` first).
+        folder: The folder name as on disk (not private; check `is_private_folder`
+            first).
         where: The folder's path relative to the project, named in error messages.
 
     Raises:
-        InvalidSegmentError: The name is bracketed but malformed, or its param name is not a
-            Python identifier.
+        InvalidSegmentError: The name is bracketed but malformed, or its param name is
+            not a Python identifier.
     """
     if folder.startswith("(") and folder.endswith(")") and len(folder) > 2:
         return Segment(SegmentKind.GROUP, folder[1:-1], folder)
@@ -112,14 +116,14 @@ def parse_segment(folder: str, *, where: str) -> Segment:
     optional, spread, name = found.group(1), found.group(2), found.group(3)
     if optional and not spread:
         raise InvalidSegmentError(
-            f"Invalid folder name {folder!r} in {where}: double brackets are only for an "
-            f"optional catch-all. Rename it to [[...{name}]] or [{name}]."
+            f"Invalid folder name {folder!r} in {where}: double brackets are only for "
+            f"an optional catch-all. Rename it to [[...{name}]] or [{name}]."
         )
     if not name.isidentifier():
         raise InvalidSegmentError(
-            f"Invalid param name {name!r} in folder {folder!r} ({where}): param names must be "
-            "Python identifiers so handlers can read context.params. Rename the folder, "
-            "e.g. [user_id]."
+            f"Invalid param name {name!r} in folder {folder!r} ({where}): param names "
+            "must be Python identifiers so handlers can read context.params. Rename "
+            "the folder, e.g. [user_id]."
         )
     if optional:
         return Segment(SegmentKind.OPTIONAL_CATCH_ALL, name, folder)
@@ -129,6 +133,6 @@ def parse_segment(folder: str, *, where: str) -> Segment:
 
 
 def _unescape_underscore(folder: str) -> str:
-    # Next.js: "%5F" in a folder name is an underscore in the URL, which lets a URL segment
-    # start with "_" although such folders are private.
+    # Next.js: "%5F" in a folder name is an underscore in the URL, which lets a URL
+    # segment start with "_" although such folders are private.
     return re.sub("%5[Ff]", "_", folder)

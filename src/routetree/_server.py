@@ -1,22 +1,45 @@
 """Run an app under uvicorn: bind the socket ourselves, print where it listens, serve.
 
-Binding before handing the socket to uvicorn lets ``--port 0`` print the port the OS chose,
-and turns "address in use" into a one-line error instead of a traceback. uvicorn picks
-uvloop and httptools when they are installed.
+Binding before handing the socket to uvicorn lets ``--port 0`` print the port the OS
+chose, and turns "address in use" into a one-line error instead of a traceback. uvicorn
+picks uvloop and httptools when they are installed.
 """
 
 from __future__ import annotations
 
 import errno
+import logging
+import os
+import signal
 import socket
+import subprocess
+import sys
+import threading
+import time
 from typing import TYPE_CHECKING
 
 import uvicorn
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+
     from ._types import ASGIApp
 
-__all__ = ["PortInUseError", "bind_socket", "display_url", "serve"]
+__all__ = [
+    "PortInUseError",
+    "bind_socket",
+    "display_url",
+    "run_workers",
+    "serve",
+    "spawn_worker",
+    "stop_worker",
+]
+
+logger = logging.getLogger("routetree")
+# A worker that dies this soon after starting is taken to be unable to start at all.
+_STARTUP_GRACE = 2.0
+_DRAIN_TIMEOUT = 35.0
 
 
 class PortInUseError(OSError):
@@ -27,7 +50,8 @@ def bind_socket(host: str, port: int) -> socket.socket:
     """Bind and listen on ``host:port`` (port 0: any free port).
 
     Raises:
-        PortInUseError: The address is taken or cannot be bound, with a message saying which.
+        PortInUseError: The address is taken or cannot be bound, with a message saying
+            which.
     """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -38,8 +62,8 @@ def bind_socket(host: str, port: int) -> socket.socket:
         sock.close()
         if exc.errno == errno.EADDRINUSE:
             raise PortInUseError(
-                f"Port {port} is already in use on {host}. Stop the other server or pick "
-                "another port with --port (or PORT=...)."
+                f"Port {port} is already in use on {host}. Stop the other server or "
+                "pick another port with --port (or PORT=...)."
             ) from None
         raise PortInUseError(
             f"Cannot listen on {host}:{port}: {exc.strerror}."
@@ -57,14 +81,90 @@ def display_url(sock: socket.socket) -> str:
     return f"http://{host}:{port}"
 
 
-def serve(app: ASGIApp, sock: socket.socket, *, access_log: bool = False) -> None:
-    """Serve ``app`` on an already bound socket until interrupted (SIGINT/SIGTERM)."""
+def serve(app: ASGIApp, sock: socket.socket, *, graceful_timeout: float = 30) -> None:
+    """Serve ``app`` on an already bound socket until SIGINT or SIGTERM.
+
+    On SIGTERM uvicorn stops accepting, lets in-flight requests finish for up to
+    ``graceful_timeout`` seconds, runs the lifespan shutdown and exits.
+    """
     config = uvicorn.Config(
         app,
         lifespan="on",
         log_config=None,
-        access_log=access_log,
+        access_log=False,
         server_header=False,
-        timeout_graceful_shutdown=30,
+        timeout_graceful_shutdown=int(graceful_timeout),
     )
     uvicorn.Server(config).run(sockets=[sock])
+
+
+def spawn_worker(
+    directory: Path, sock: socket.socket, *, dev: bool, env: Mapping[str, str]
+) -> subprocess.Popen[bytes]:
+    """Start ``python -m routetree._worker`` serving ``directory`` on ``sock``.
+
+    The listening socket is inherited, so every worker accepts on the same port and a
+    restarted worker takes over without the port ever closing.
+    """
+    command = [
+        sys.executable,
+        "-m",
+        "routetree._worker",
+        "--fd",
+        str(sock.fileno()),
+        str(directory),
+    ]
+    if dev:
+        command.append("--dev")
+    return subprocess.Popen(command, pass_fds=[sock.fileno()], env=dict(env))
+
+
+def stop_worker(worker: subprocess.Popen[bytes], timeout: float) -> None:
+    """SIGTERM a worker and wait for it to drain; SIGKILL it after ``timeout`` s."""
+    if worker.poll() is None:
+        worker.terminate()
+        try:
+            worker.wait(timeout)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+
+
+def run_workers(directory: Path, sock: socket.socket, count: int) -> int:
+    """Serve with ``count`` worker processes until SIGINT/SIGTERM; return an exit code.
+
+    A signal is passed on to every worker, which drains its in-flight requests. A
+    worker that dies is replaced, unless it failed while starting (a broken project):
+    then every worker is stopped and the exit code is 1.
+    """
+    stopping = threading.Event()
+
+    def on_signal(signum: int, frame: object) -> None:
+        stopping.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    env = dict(os.environ)
+    workers = [spawn_worker(directory, sock, dev=False, env=env) for _ in range(count)]
+    started = [time.monotonic()] * count
+    code = 0
+    while not stopping.wait(0.2):
+        for index, worker in enumerate(workers):
+            status = worker.poll()
+            if status is None:
+                continue
+            if time.monotonic() - started[index] < _STARTUP_GRACE or status == 1:
+                stopping.set()
+                code = 1
+                break
+            logger.warning(
+                "Worker %s exited with %s; starting another", worker.pid, status
+            )
+            workers[index] = spawn_worker(directory, sock, dev=False, env=env)
+            started[index] = time.monotonic()
+    for worker in workers:
+        if worker.poll() is None:
+            worker.terminate()
+    for worker in workers:
+        stop_worker(worker, timeout=_DRAIN_TIMEOUT)
+    return code

@@ -1,8 +1,8 @@
 """URLs, query strings and percent-decoding of paths.
 
-Paths are kept as the client sent them (percent-encoded), as Next.js's ``nextUrl.pathname``
-is; only route params are decoded, exactly once. A malformed escape anywhere in the path
-(``%ZZ``, ``%E0%A4%A``, or bytes that are not UTF-8) is a 400.
+Paths are kept as the client sent them (percent-encoded), as Next.js's
+``nextUrl.pathname`` is; only route params are decoded, exactly once. A malformed escape
+anywhere in the path (``%ZZ``, ``%E0%A4%A``, or bytes that are not UTF-8) is a 400.
 """
 
 from __future__ import annotations
@@ -29,23 +29,24 @@ _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 
 
 def request_path(scope: Scope) -> str:
-    """Return the request path as the client sent it (percent-encoded), below ``root_path``.
+    """Return the request path as the client sent it (percent-encoded).
 
-    Uses the ASGI ``raw_path`` so that ``a%2Fb`` stays one segment; non-ASCII bytes are
-    percent-encoded. Falls back to re-encoding ``path`` for servers without ``raw_path``.
+    The path is the part below ``root_path``. Uses the ASGI ``raw_path`` so that
+    ``a%2Fb`` stays one segment; non-ASCII bytes are percent-encoded. Falls back to
+    re-encoding ``path`` for servers without ``raw_path``.
     """
     raw: bytes | None = scope.get("raw_path")
     if raw:
+        raw = raw.partition(b"?")[0]
         try:
             path = raw.decode("ascii")
         except UnicodeDecodeError:
             path = quote(raw, safe=_PATH_SAFE)
-        path = path.partition("?")[0]
     else:
         path = quote(scope["path"], safe=_PATH_SAFE.replace("%", ""))
     root: str = scope.get("root_path", "")
-    if root and path.startswith(root):
-        path = path[len(root) :] or "/"
+    if root and (path == root or path.startswith(root.rstrip("/") + "/")):
+        path = path[len(root.rstrip("/")) :] or "/"
     return path
 
 
@@ -55,7 +56,10 @@ def check_percent_escapes(path: str) -> str | None:
         return None
     bad = _BAD_ESCAPE.search(path)
     if bad is not None:
-        return f"malformed percent escape {path[bad.start() : bad.start() + 3]!r} in the path"
+        return (
+            f"malformed percent escape {path[bad.start() : bad.start() + 3]!r} "
+            "in the path"
+        )
     try:
         unquote_to_bytes(path).decode("utf-8")
     except UnicodeDecodeError:
@@ -73,8 +77,9 @@ def decode_segment(segment: str) -> str:
 class SearchParams(Mapping[str, str]):
     """The query string's parameters, like the Fetch API's ``URLSearchParams``.
 
-    ``params["q"]`` and ``params.get("q")`` give the first value; ``get_all("q")`` gives every
-    value in order. ``+`` decodes to a space and blank values are kept (``?c`` -> ``c=""``).
+    ``params["q"]`` and ``params.get("q")`` give the first value; ``get_all("q")`` gives
+    every value in order. ``+`` decodes to a space and blank values are kept
+    (``?c`` -> ``c=""``).
     """
 
     __slots__ = ("_first", "_items")
@@ -134,7 +139,10 @@ class URL:
         path: str,
         query: str,
     ) -> URL:
-        """Build a URL from a request's scheme, ``Host`` header, server address and path."""
+        """Build a URL from a request's parts.
+
+        The parts are its scheme, ``Host`` header, server address and path.
+        """
         if host_header:
             host, _, port_text = (
                 host_header.rpartition(":")
@@ -144,6 +152,8 @@ class URL:
             port = int(port_text) if port_text.isdigit() else None
         elif server is not None:
             host, port = server[0], server[1]
+            if ":" in host and not host.startswith("["):
+                host = f"[{host}]"  # an IPv6 address in a URL is bracketed
         else:
             host, port = "localhost", None
         if port == _DEFAULT_PORTS.get(scheme):

@@ -11,7 +11,9 @@ when used as a context manager, and talk to it in-process, without a network::
 
     def test_create_user() -> None:
         with TestClient("examples/users") as client:
-            response = client.post("/api/users", json={"name": "Ada", "email": "ada@example.com"})
+            response = client.post(
+                "/api/users", json={"name": "Ada", "email": "ada@example.com"}
+            )
             assert response.status_code == 201
 """
 
@@ -24,9 +26,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator, Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 import anyio
@@ -36,6 +36,9 @@ import httpx
 from ._app import create_app
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator, Mapping
+    from types import TracebackType
+
     from anyio.from_thread import BlockingPortal
 
     from ._types import ASGIApp, Message
@@ -47,7 +50,7 @@ _READY_LINE = re.compile(r"(https?://[\w.\-\[\]:]+:\d+)")
 
 def _as_app(app: ASGIApp | str | Path, dev: bool) -> ASGIApp:
     if isinstance(app, str | Path):
-        return create_app(app, dev=dev)
+        return create_app(app, dev=dev, mode="test")
     return app
 
 
@@ -84,7 +87,10 @@ async def _lifespan(app: ASGIApp) -> AsyncIterator[None]:
 
 
 class _PortalTransport(httpx.BaseTransport):
-    """Run each request through httpx's ASGI transport on an event loop in another thread."""
+    """Run each request through httpx's ASGI transport.
+
+    Requests run on an event loop in another thread.
+    """
 
     def __init__(self, app: ASGIApp, client: tuple[str, int]) -> None:
         self._transport = httpx.ASGITransport(app=app, client=client)
@@ -165,9 +171,10 @@ class TestClient(httpx.Client):
 
 
 class AsyncTestClient(httpx.AsyncClient):
-    """An async httpx client wired to a routetree app (see `TestClient` for the arguments).
+    """An async httpx client wired to a routetree app.
 
-    Use ``async with AsyncTestClient(...) as client:`` to run the lifespan.
+    See `TestClient` for the arguments. Use
+    ``async with AsyncTestClient(...) as client:`` to run the lifespan.
     """
 
     __test__ = False
@@ -206,12 +213,16 @@ class AsyncTestClient(httpx.AsyncClient):
 
 
 class LiveServer(str):
-    """The base URL of a running `live_server` (a ``str``), with what the server printed."""
+    """The base URL of a running `live_server` (a ``str``).
+
+    It also carries what the server printed.
+    """
 
     __slots__ = ("_output",)
     _output: list[str]
 
     def __new__(cls, url: str, output: list[str]) -> Self:
+        """Create the URL string, keeping the list the server's output goes to."""
         instance = super().__new__(cls, url)
         instance._output = output
         return instance
@@ -231,10 +242,11 @@ def live_server(
     args: tuple[str, ...] = (),
     timeout: float = 30.0,
 ) -> Iterator[LiveServer]:
-    """Run ``routetree <command> project_dir`` on 127.0.0.1 and a free port; yield its URL.
+    """Run ``routetree <command> project_dir`` on 127.0.0.1 and a free port.
 
-    The server is a real uvicorn process; it is stopped (SIGTERM, then SIGKILL) on exit.
-    What it printed is kept in the `RuntimeError` raised if it does not come up.
+    Yields its URL. The server is a real uvicorn process; it is stopped (SIGTERM, then
+    SIGKILL) on exit. What it printed is kept in the `RuntimeError` raised if it does
+    not come up.
 
     Example::
 

@@ -1,0 +1,120 @@
+"""What the command line prints: logging set-up, errors, banners and the route table.
+
+Everything goes through rich, and every piece of user text is passed as `Text`, never as
+markup, so a folder name like ``[id]`` prints as itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.table import Table
+from rich.text import Text
+
+from ._version import __version__
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ._project import Project
+
+__all__ = [
+    "configure_logging",
+    "print_banner",
+    "print_error",
+    "print_route_table",
+    "route_rows",
+    "stderr_console",
+    "stdout_console",
+]
+
+KIND_SYMBOLS = {"static": "○", "prerendered": "●", "dynamic": "ƒ"}
+LEGEND = (
+    "○  (Static)       cached GET, prerendered on first request\n"
+    "●  (Prerendered)  cached GET per param (uses generate_static_params)\n"
+    "ƒ  (Dynamic)      runs on every request"
+)
+
+
+def stdout_console() -> Console:
+    """A console on stdout that highlights nothing by itself."""
+    return Console(highlight=False)
+
+
+def stderr_console() -> Console:
+    """A console on stderr that highlights nothing by itself."""
+    return Console(stderr=True, highlight=False)
+
+
+def configure_logging() -> None:
+    """Send routetree's and uvicorn's log records to stderr.
+
+    Rich formatting for a person at a terminal; one plain line per record for log files,
+    containers and test suites, which read the log line by line.
+    """
+    handler: logging.Handler
+    if sys.stderr.isatty():
+        handler = RichHandler(console=stderr_console(), show_path=False, markup=False)
+        fmt = "%(message)s"
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        fmt = "%(levelname)s %(name)s: %(message)s"
+    logging.basicConfig(level=logging.INFO, format=fmt, handlers=[handler], force=True)
+
+
+def print_error(message: str) -> None:
+    """Print ``Error: <message>`` to stderr, the message verbatim."""
+    text = Text("Error: ", style="bold red")
+    text.append(message)
+    stderr_console().print(text, soft_wrap=True)
+
+
+def print_banner(
+    mode: str, url: str, env_files: list[Path], routes: int | None = None
+) -> None:
+    """Print the start-up lines: version, URL, environment files, route count."""
+    console = stdout_console()
+    console.print(Text(f"▲ routetree {__version__} ({mode})", style="bold"))
+    console.print(Text(f"  - Local:        {url}"))
+    if env_files:
+        names = ", ".join(file.name for file in env_files)
+        console.print(Text(f"  - Environments: {names}"))
+    if routes is not None:
+        console.print(Text(f"  - Routes:       {routes}"))
+    sys.stdout.flush()
+
+
+def route_rows(project: Project) -> list[dict[str, object]]:
+    """The route table as data: path, methods, kind and file of each route."""
+    return [
+        {
+            "path": route.definition.path,
+            "methods": sorted(route.handlers),
+            "kind": route.kind,
+            "file": route.definition.relative_file,
+        }
+        for route in project.routes
+    ]
+
+
+def print_route_table(project: Project) -> None:
+    """Print the route table with ``next build``'s symbols and legend."""
+    table = Table(box=None, header_style="bold")
+    for column in ("Route", "Methods", "Kind", "File"):
+        table.add_column(column, overflow="fold")
+    for route in project.routes:
+        kind = route.kind
+        table.add_row(
+            Text(f"{KIND_SYMBOLS[kind]} {route.definition.path}"),
+            Text(", ".join(sorted(route.handlers))),
+            Text(kind),
+            Text(route.definition.relative_file),
+        )
+    console = stdout_console()
+    console.print(table)
+    console.print()
+    console.print(Text(LEGEND))

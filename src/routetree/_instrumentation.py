@@ -1,0 +1,104 @@
+"""``instrumentation.py``: a project's start-up hook and error reporter.
+
+::
+
+    # instrumentation.py (next to app/)
+    def register() -> None:  # or async def; runs once before serving
+        init_tracing()
+
+    async def on_request_error(error, request, context) -> None:
+        await report(error, path=request["path"], route=context["route_path"])
+
+``on_request_error`` is called for every handler failure that becomes a 5xx: an
+exception, a return value that is not a Response, a ``max_duration`` timeout.
+``request`` is ``{"path", "method", "headers"}`` and ``context`` is
+``{"router_kind": "App Router", "route_path": "/api/users/[id]",
+"route_type": "route"}``, as in Next.js (snake_case keys). It runs after the error
+response is sent; its own errors are logged, never sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ._errors import RouteImportError
+from ._loader import import_file
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from ._request import Request
+
+__all__ = ["INSTRUMENTATION_FILE", "Instrumentation", "load_instrumentation"]
+
+INSTRUMENTATION_FILE = "instrumentation.py"
+logger = logging.getLogger("routetree")
+
+
+@dataclass(frozen=True, slots=True)
+class Instrumentation:
+    """The hooks an ``instrumentation.py`` exports (either may be missing)."""
+
+    register: Callable[[], object] | None
+    on_request_error: Callable[[BaseException, object, object], object] | None
+
+    async def run_register(self) -> None:
+        """Call ``register()`` (sync or async).
+
+        Its errors propagate and stop start-up.
+        """
+        if self.register is not None:
+            result = self.register()
+            if inspect.isawaitable(result):
+                await result
+
+    async def report_error(
+        self, error: BaseException, request: Request, route_path: str
+    ) -> None:
+        """Call ``on_request_error``; an error inside it is logged, never raised."""
+        if self.on_request_error is None:
+            return
+        request_info = {
+            "path": request.url.path,
+            "method": request.method,
+            "headers": dict(request.headers),
+        }
+        context = {
+            "router_kind": "App Router",
+            "route_path": route_path,
+            "route_type": "route",
+        }
+        try:
+            result = self.on_request_error(error, request_info, context)
+            if inspect.isawaitable(result):
+                await result
+        except Exception:
+            logger.exception("Error in on_request_error of %s", INSTRUMENTATION_FILE)
+
+
+def load_instrumentation(project_dir: Path) -> Instrumentation | None:
+    """Import the project's ``instrumentation.py``, if it has one.
+
+    Raises:
+        RouteImportError: The file fails to import, or a hook is not callable.
+    """
+    file = project_dir / INSTRUMENTATION_FILE
+    if not file.is_file():
+        return None
+    digest = hashlib.sha1(str(project_dir).encode(), usedforsecurity=False).hexdigest()
+    module = import_file(f"_routetree_instrumentation_{digest[:10]}", file, file.name)
+    hooks = {}
+    for name in ("register", "on_request_error"):
+        hook = getattr(module, name, None)
+        if hook is not None and not callable(hook):
+            raise RouteImportError(
+                f"{name} in {INSTRUMENTATION_FILE} is a {type(hook).__name__}, not a "
+                f"function. Define `def {name}(...)` or remove the name."
+            )
+        hooks[name] = hook
+    return Instrumentation(hooks["register"], hooks["on_request_error"])
