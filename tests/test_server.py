@@ -1,18 +1,20 @@
 """The whole stack through real HTTP: ``routetree start`` (uvicorn) on 127.0.0.1.
 
-Requests that depend on the exact bytes of the path go through a raw socket, so no client
-library normalises them first.
+Requests that depend on the exact bytes of the path go through a raw socket, so no
+client library normalises them first.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
+import signal
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
@@ -22,11 +24,16 @@ import pytest
 from routetree.testing import LiveServer, live_server
 from tests.routing_cases import CASES, MAIN_TREE, RoutingCase, tree_files, trees
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from tests.conftest import MakeProject
+
 BASIC = Path(__file__).parent / "apps" / "basic"
 
 
 class RawResponse:
-    """A response read off the socket: status, lower-cased headers (repeats kept), body."""
+    """A response read off the socket: status, headers (repeats kept), body."""
 
     def __init__(self, data: bytes) -> None:
         head, _, self.body = data.partition(b"\r\n\r\n")
@@ -195,7 +202,7 @@ def test_unknown_method_is_400(server: LiveServer, method: str) -> None:
 
 
 def test_method_the_http_parser_rejects_is_400(server: LiveServer) -> None:
-    # As with Node under Next.js, the server's HTTP parser answers methods it cannot parse.
+    # As with Node under Next.js, the HTTP parser answers methods it cannot parse.
     assert raw_request(server, "FOO", "/api/get-only").status == 400
 
 
@@ -490,3 +497,85 @@ def test_endless_stream_stops_when_client_leaves(
     while not marker.exists() and time.monotonic() < deadline:
         time.sleep(0.02)
     assert marker.read_text() == "closed"
+
+
+def _children(pid: int) -> list[str]:
+    """Command lines of the processes whose parent is ``pid`` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.append((stat.parent / "cmdline").read_bytes().decode())
+        except (OSError, IndexError, ValueError):
+            continue
+    return found
+
+
+SLOW_PROJECT = {
+    "app/api/slow/route.py": (
+        "import asyncio\nimport os\n\nfrom routetree import Response\n\n\n"
+        "async def GET():\n    await asyncio.sleep(1)\n"
+        "    return Response(str(os.getpid()))\n"
+    )
+}
+
+
+def test_start_with_two_workers_serves_from_both_and_drains_on_sigterm(
+    make_project: MakeProject,
+) -> None:
+    project = make_project(SLOW_PROJECT)
+    with live_server(project, args=("--workers", "2")) as server:
+        deadline = time.monotonic() + 20
+        while len([c for c in _children(server.process.pid) if "_worker" in c]) < 2:
+            assert time.monotonic() < deadline, server.output
+            time.sleep(0.05)
+        with httpx.Client(base_url=server, timeout=10) as client:
+            assert client.get("/api/slow").status_code == 200
+            with concurrent.futures.ThreadPoolExecutor(1) as pool:
+                in_flight = pool.submit(client.get, "/api/slow")
+                time.sleep(0.3)
+                server.process.send_signal(signal.SIGTERM)
+                drained = in_flight.result(timeout=15)
+        assert drained.status_code == 200
+        assert server.process.wait(timeout=20) == 0
+
+
+def test_single_process_start_drains_on_sigterm(make_project: MakeProject) -> None:
+    project = make_project(SLOW_PROJECT)
+    with (
+        live_server(project) as server,
+        httpx.Client(base_url=server, timeout=10) as client,
+    ):
+        assert client.get("/api/slow").status_code == 200
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            in_flight = pool.submit(client.get, "/api/slow")
+            time.sleep(0.3)
+            server.process.send_signal(signal.SIGTERM)
+            assert in_flight.result(timeout=15).status_code == 200
+        # uvicorn exits through the signal it drained for, as a process should.
+        assert server.process.wait(timeout=20) in (0, -signal.SIGTERM)
+
+
+def test_start_with_workers_fails_cleanly_on_a_broken_project(
+    make_project: MakeProject,
+) -> None:
+    project = make_project({"app/api/x/route.py": "def GET(:\n"})
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "routetree",
+            "start",
+            str(project),
+            "--port",
+            "0",
+            "--workers",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "app/api/x/route.py" in result.stderr

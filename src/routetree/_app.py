@@ -149,9 +149,10 @@ class RouteTreeApp:
         if problem is not None:
             return error_response(400, f"Malformed URL: {problem}.")
         if len(path) > 1 and path.endswith("/"):
-            # Collapse leading slashes too: "//evil.example/" must not become a
-            # protocol-relative redirect to another host.
-            target = "/" + path.strip("/")
+            # Collapse leading slashes and backslashes too: "//evil.example/" or
+            # "/\evil.example/" must not become a redirect to another host (browsers
+            # read "/\" as "//").
+            target = "/" + path.lstrip("/\\").rstrip("/")
             query: bytes = scope.get("query_string", b"")
             if query:
                 target += "?" + query.decode("latin-1")

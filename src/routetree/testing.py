@@ -65,7 +65,13 @@ async def _lifespan(app: ASGIApp) -> AsyncIterator[None]:
     async def send(message: Message) -> None:
         await app_outbox.send(dict(message))
 
-    async with anyio.create_task_group() as group:
+    async with (
+        to_app,
+        app_inbox,
+        app_outbox,
+        from_app,
+        anyio.create_task_group() as group,
+    ):
 
         async def run_app() -> None:
             scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
@@ -213,18 +219,19 @@ class AsyncTestClient(httpx.AsyncClient):
 
 
 class LiveServer(str):
-    """The base URL of a running `live_server` (a ``str``).
+    """The base URL of a running `live_server` (a ``str``), its process and output."""
 
-    It also carries what the server printed.
-    """
-
-    __slots__ = ("_output",)
+    __slots__ = ("_output", "process")
     _output: list[str]
+    process: subprocess.Popen[str]
 
-    def __new__(cls, url: str, output: list[str]) -> Self:
-        """Create the URL string, keeping the list the server's output goes to."""
+    def __new__(
+        cls, url: str, output: list[str], process: subprocess.Popen[str]
+    ) -> Self:
+        """Make the URL string and attach the server's process and output."""
         instance = super().__new__(cls, url)
         instance._output = output
+        instance.process = process
         return instance
 
     @property
@@ -296,7 +303,7 @@ def live_server(
                 f"routetree {command} did not start within {timeout} s:\n"
                 + "".join(output)
             )
-        yield LiveServer(url[0], output)
+        yield LiveServer(url[0], output, process)
     finally:
         process.terminate()
         try:
