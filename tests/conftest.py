@@ -17,7 +17,7 @@ MakeProject = Callable[[Mapping[str, str]], Path]
 
 @pytest.fixture
 def make_project(tmp_path: Path) -> MakeProject:
-    """Return a function that writes ``{relative path: source}`` into a new project folder."""
+    """Return a function writing ``{relative path: source}`` into a new project."""
     counter = iter(range(1_000_000))
 
     def make(files: Mapping[str, str]) -> Path:

@@ -1,8 +1,9 @@
 """One table of routing cases, shared by the matcher, route-table and real-server tests.
 
-Each case names a tree (route folders under ``app/``), a request path, and the folder of the
-route that must answer with its params, or None for 404. The trie matcher, a naive
-reference matcher (Next.js's sorted list of regexes) and a real server must all agree.
+Each case names a tree (route folders under ``app/``), a request path, and the folder
+of the route that must answer with its params, or None for 404. The trie matcher, a
+naive reference matcher (Next.js's sorted list of regexes) and a real server must all
+agree.
 """
 
 from __future__ import annotations
@@ -64,15 +65,28 @@ CASES: list[RoutingCase] = [
         "api/users/[id]/posts/[post_id]",
         {"id": "me", "post_id": "9"},
     ),
-    RoutingCase("param-space", "/api/users/john%20doe", "api/users/[id]", {"id": "john doe"}),
-    RoutingCase("param-utf8", "/api/users/caf%C3%A9", "api/users/[id]", {"id": "caf\u00e9"}),
-    RoutingCase("param-encoded-slash", "/api/users/a%2Fb", "api/users/[id]", {"id": "a/b"}),
-    RoutingCase("param-decoded-once", "/api/users/a%252Fb", "api/users/[id]", {"id": "a%2Fb"}),
+    RoutingCase(
+        "param-space", "/api/users/john%20doe", "api/users/[id]", {"id": "john doe"}
+    ),
+    RoutingCase(
+        "param-utf8", "/api/users/caf%C3%A9", "api/users/[id]", {"id": "caf\u00e9"}
+    ),
+    RoutingCase(
+        "param-encoded-slash", "/api/users/a%2Fb", "api/users/[id]", {"id": "a/b"}
+    ),
+    RoutingCase(
+        "param-decoded-once", "/api/users/a%252Fb", "api/users/[id]", {"id": "a%2Fb"}
+    ),
     RoutingCase("param-plus-stays", "/api/users/a+b", "api/users/[id]", {"id": "a+b"}),
     RoutingCase("param-too-deep", "/api/users/1/2", None),
-    RoutingCase("catch-all-one", "/api/files/a", "api/files/[...path]", {"path": ["a"]}),
     RoutingCase(
-        "catch-all-many", "/api/files/a/b/c", "api/files/[...path]", {"path": ["a", "b", "c"]}
+        "catch-all-one", "/api/files/a", "api/files/[...path]", {"path": ["a"]}
+    ),
+    RoutingCase(
+        "catch-all-many",
+        "/api/files/a/b/c",
+        "api/files/[...path]",
+        {"path": ["a", "b", "c"]},
     ),
     RoutingCase(
         "catch-all-encoded-slash",
@@ -86,13 +100,20 @@ CASES: list[RoutingCase] = [
         "optional-many", "/api/docs/a/b", "api/docs/[[...slug]]", {"slug": ["a", "b"]}
     ),
     RoutingCase("group-left-out", "/api/stats", "(admin)/api/stats"),
-    RoutingCase("group-with-param", "/api/cart/42", "(shop)/api/cart/[item]", {"item": "42"}),
+    RoutingCase(
+        "group-with-param", "/api/cart/42", "(shop)/api/cart/[item]", {"item": "42"}
+    ),
     RoutingCase("group-name-not-in-url", "/(admin)/api/stats", None),
     RoutingCase("escaped-underscore", "/api/_under", "api/%5Funder"),
     RoutingCase("escaped-underscore-encoded-404", "/api/%5Funder", None),
     RoutingCase("dotted-folder", "/rss.xml", "rss.xml"),
     RoutingCase("dotted-folder-nested", "/api/hello.json", "api/hello.json"),
-    RoutingCase("backtrack-static-to-param", "/api/bt/static/edit", "api/bt/[id]/edit", {"id": "static"}),
+    RoutingCase(
+        "backtrack-static-to-param",
+        "/api/bt/static/edit",
+        "api/bt/[id]/edit",
+        {"id": "static"},
+    ),
     RoutingCase("backtrack-static-exact", "/api/bt/static", "api/bt/static"),
     RoutingCase("param-beats-catch-all", "/api/mixed/1", "api/mixed/[id]", {"id": "1"}),
     RoutingCase(

@@ -1,17 +1,21 @@
-"""The segment trie, checked against a naive reference matcher over one table of cases."""
+"""The segment trie, checked against a naive reference matcher over one table."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote
 
 import pytest
 
 from routetree._discovery import discover_routes
 from routetree._matcher import Matcher
-from tests.conftest import MakeProject
 from tests.routing_cases import CASES, Params, RoutingCase, tree_files
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from tests.conftest import MakeProject
 
 _RANK = {"static": 0, "dynamic": 1, "catch-all": 2, "optional": 3}
 
@@ -44,7 +48,7 @@ def _reference_match(tree: tuple[str, ...], path: str) -> tuple[str, Params] | N
                 literal = quote(part.replace("%5F", "_"), safe="!$&'()*+,;=:@-._~")
                 pattern += "/" + re.escape(literal)
                 ranks.append(_RANK["static"])
-        # "/" is the empty path: the root route, or a root optional catch-all's empty match.
+        # "/" is the empty path: the root route, or a root optional catch-all's.
         found = re.fullmatch(pattern, "" if path == "/" else path)
         if found is None:
             continue
@@ -52,7 +56,9 @@ def _reference_match(tree: tuple[str, ...], path: str) -> tuple[str, Params] | N
         for (name, is_list), value in zip(names, found.groups(), strict=True):
             if value is None:
                 continue
-            params[name] = [unquote(v) for v in value.split("/")] if is_list else unquote(value)
+            params[name] = (
+                [unquote(v) for v in value.split("/")] if is_list else unquote(value)
+            )
         candidates.append((ranks, folder, params))
     if not candidates:
         return None
@@ -64,13 +70,18 @@ def _build(make_project: MakeProject, tree: tuple[str, ...]) -> Matcher[str]:
     project = make_project(tree_files(tree))
     routes = discover_routes(project)
     return Matcher(
-        (r.segments, r.relative_file.removeprefix("app/").removesuffix("route.py").rstrip("/"))
+        (
+            r.segments,
+            r.relative_file.removeprefix("app/").removesuffix("route.py").rstrip("/"),
+        )
         for r in routes
     )
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_trie_matches_table_and_reference(make_project: MakeProject, case: RoutingCase) -> None:
+def test_trie_matches_table_and_reference(
+    make_project: MakeProject, case: RoutingCase
+) -> None:
     matcher = _build(make_project, case.tree)
     found = matcher.match(case.path)
     expected = None if case.route is None else (case.route, case.params)

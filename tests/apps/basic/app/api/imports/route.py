@@ -1,4 +1,5 @@
 from app.api._lib.helpers import greeting
+
 from routetree import Response
 
 

@@ -2,4 +2,6 @@ from routetree import Response
 
 
 async def POST(request):
-    return Response(request.stream(), headers={"content-type": "application/octet-stream"})
+    return Response(
+        request.stream(), headers={"content-type": "application/octet-stream"}
+    )

@@ -3,5 +3,9 @@ from routetree import Response
 
 async def GET(request, context):
     return Response.json(
-        {"route": "[[...slug]]", "params": context.params, "hasSlugKey": "slug" in context.params}
+        {
+            "route": "[[...slug]]",
+            "params": context.params,
+            "hasSlugKey": "slug" in context.params,
+        }
     )
