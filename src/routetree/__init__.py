@@ -13,6 +13,7 @@ import contextlib
 
 from ._app import RouteTreeApp as RouteTreeApp
 from ._app import create_app as create_app
+from ._cookies import CookieStore as CookieStore
 from ._cookies import RequestCookies as RequestCookies
 from ._cookies import ResponseCookies as ResponseCookies
 from ._errors import ConfigError as ConfigError
@@ -23,7 +24,10 @@ from ._errors import RouteImportError as RouteImportError
 from ._errors import RouteTreeError as RouteTreeError
 from ._forms import FormData as FormData
 from ._forms import UploadFile as UploadFile
+from ._functions import after as after
+from ._functions import cookies as cookies
 from ._functions import forbidden as forbidden
+from ._functions import headers as headers
 from ._functions import not_found as not_found
 from ._functions import permanent_redirect as permanent_redirect
 from ._functions import redirect as redirect
@@ -40,6 +44,7 @@ from ._version import __version__ as __version__
 __all__ = [
     "URL",
     "ConfigError",
+    "CookieStore",
     "FormData",
     "HTTPError",
     "Headers",
@@ -57,8 +62,11 @@ __all__ = [
     "SearchParams",
     "UploadFile",
     "__version__",
+    "after",
+    "cookies",
     "create_app",
     "forbidden",
+    "headers",
     "not_found",
     "permanent_redirect",
     "redirect",

@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING
 
 import anyio
 
+from ._context import RequestState, request_state
 from ._discovery import find_app_dir
 from ._env import Mode, load_env
 from ._error_responses import error_response
-from ._invoke import CompiledRoute, run_handler
+from ._invoke import CompiledRoute, run_after_callbacks, run_handler
 from ._loader import HTTP_METHODS
 from ._matcher import Matcher
 from ._project import Project, load_project
@@ -37,6 +38,8 @@ from ._response import Response
 from ._url import check_percent_escapes, request_path
 
 if TYPE_CHECKING:
+    from ._loader import Handler
+    from ._matcher import Params
     from ._types import Receive, Scope, Send
 
 __all__ = ["RouteTreeApp", "create_app"]
@@ -96,7 +99,6 @@ class RouteTreeApp:
         method: str = scope["method"]
         path = request_path(scope)
         response = self._refuse(method, path, scope)
-        request: Request | None = None
         if response is None:
             found = self._matcher.match(path)
             if found is None:
@@ -104,39 +106,51 @@ class RouteTreeApp:
             else:
                 route, params = found
                 handler = route.handlers.get(method)
-                if handler is None:
-                    response = (
-                        Response(None, status=204, headers={"allow": route.allow})
-                        if method == "OPTIONS"
-                        else error_response(405, headers={"allow": route.allow})
+                if handler is not None:
+                    await self._handle(
+                        scope, receive, send, path, route, handler, params
                     )
-                else:
-                    request = Request(
-                        scope, receive, path=path, max_body_size=route.max_body_size
-                    )
-                    try:
-                        response, error = await run_handler(
-                            route, handler, request, RouteContext(params), dev=self.dev
-                        )
-                    except ClientDisconnectedError:
-                        return
-                    if error is not None and self._instrumentation is not None:
-                        await response.send(
-                            send,
-                            head_only=method == "HEAD",
-                            wait_for_disconnect=request.wait_for_disconnect,
-                        )
-                        await self._instrumentation.report_error(
-                            error, request, route.path
-                        )
-                        return
-        await response.send(
-            send,
-            head_only=method == "HEAD",
-            wait_for_disconnect=None
-            if request is None
-            else request.wait_for_disconnect,
-        )
+                    return
+                response = (
+                    Response(None, status=204, headers={"allow": route.allow})
+                    if method == "OPTIONS"
+                    else error_response(405, headers={"allow": route.allow})
+                )
+        await response.send(send, head_only=method == "HEAD")
+
+    async def _handle(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        path: str,
+        route: CompiledRoute,
+        handler: Handler,
+        params: Params,
+    ) -> None:
+        """Run the handler with the request in context; send; then after() work."""
+        request = Request(scope, receive, path=path, max_body_size=route.max_body_size)
+        state = RequestState(request)
+        token = request_state.set(state)
+        try:
+            try:
+                response, error = await run_handler(
+                    route, handler, request, RouteContext(params), dev=self.dev
+                )
+            except ClientDisconnectedError:
+                return
+            await response.send(
+                send,
+                head_only=request.method == "HEAD",
+                wait_for_disconnect=request.wait_for_disconnect,
+                extra_headers=_cookie_headers(response, state),
+            )
+            if error is not None and self._instrumentation is not None:
+                await self._instrumentation.report_error(error, request, route.path)
+        finally:
+            if state.after:
+                await run_after_callbacks(state.after)
+            request_state.reset(token)
 
     def _refuse(self, method: str, path: str, scope: Scope) -> Response | None:
         """Answer what is wrong before routing.
@@ -186,6 +200,21 @@ class RouteTreeApp:
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+def _cookie_headers(
+    response: Response, state: RequestState
+) -> list[tuple[bytes, bytes]] | None:
+    """``Set-Cookie`` lines of ``cookies()`` that the response does not set itself."""
+    lines = state.set_cookie_lines()
+    if not lines:
+        return None
+    own = {value.partition("=")[0] for value in response.headers.get_all("set-cookie")}
+    return [
+        (b"set-cookie", line.encode("latin-1"))
+        for name, line in lines
+        if name not in own
+    ]
 
 
 def create_app(

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ._headers import MutableHeaders
 
 __all__ = [
+    "CookieStore",
     "RequestCookies",
     "ResponseCookies",
     "parse_cookie_header",
@@ -223,3 +224,82 @@ class ResponseCookies:
         self._headers.delete("set-cookie")
         for value in [*kept, line]:
             self._headers.append("set-cookie", value)
+
+
+class CookieStore:
+    """The writable view of a request's cookies that ``cookies()`` returns.
+
+    Reading sees the request's cookies and what the handler set since; ``set`` and
+    ``delete`` are added as ``Set-Cookie`` lines to whatever response the handler
+    returns (a cookie of the same name set by the response itself wins).
+
+    Example::
+
+        store = cookies()
+        if "session" not in store:
+            store.set("session", new_id(), httponly=True, samesite="lax")
+    """
+
+    __slots__ = ("_lines", "_values")
+
+    def __init__(self, request_cookies: Mapping[str, str]) -> None:
+        self._values = dict(request_cookies)
+        self._lines: dict[str, str] = {}
+
+    def get(self, name: str) -> str | None:
+        """Return the value of cookie ``name``, or None."""
+        return self._values.get(name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._values
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._values))
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def set(
+        self,
+        name: str,
+        value: str,
+        *,
+        max_age: int | None = None,
+        expires: datetime | None = None,
+        path: str | None = "/",
+        domain: str | None = None,
+        secure: bool = False,
+        httponly: bool = False,
+        samesite: SameSite | None = None,
+        partitioned: bool = False,
+    ) -> None:
+        """Set cookie ``name`` on the response (see `serialize_cookie`)."""
+        self._lines[name] = serialize_cookie(
+            name,
+            value,
+            max_age=max_age,
+            expires=expires,
+            path=path,
+            domain=domain,
+            secure=secure,
+            httponly=httponly,
+            samesite=samesite,
+            partitioned=partitioned,
+        )
+        self._values[name] = value
+
+    def delete(
+        self, name: str, *, path: str | None = "/", domain: str | None = None
+    ) -> None:
+        """Expire cookie ``name`` in the client (and forget it for this request)."""
+        self._lines[name] = serialize_cookie(
+            name, "", path=path, domain=domain, expires=datetime(1970, 1, 1, tzinfo=UTC)
+        )
+        self._values.pop(name, None)
+
+    def set_cookie_lines(self) -> list[tuple[str, str]]:
+        """``(name, Set-Cookie value)`` for each cookie set or deleted, in order."""
+        return list(self._lines.items())
+
+    def __repr__(self) -> str:
+        return f"CookieStore({self._values!r})"

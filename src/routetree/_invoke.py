@@ -29,10 +29,12 @@ from ._request import ClientDisconnectedError
 from ._response import Response
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ._loader import Handler, LoadedRoute
     from ._request import Request, RouteContext
 
-__all__ = ["CompiledRoute", "Outcome", "run_handler"]
+__all__ = ["CompiledRoute", "Outcome", "run_after_callbacks", "run_handler"]
 
 logger = logging.getLogger("routetree")
 
@@ -134,3 +136,21 @@ async def _call(handler: Handler, request: Request, context: RouteContext) -> ob
     if inspect.isawaitable(result):
         result = await result
     return result
+
+
+async def run_after_callbacks(
+    callbacks: list[tuple[Callable[..., object], tuple[object, ...]]],
+) -> None:
+    """Run ``after()`` callbacks in order; log their errors, never raise them."""
+    for callback, args in callbacks:
+        try:
+            if inspect.iscoroutinefunction(callback):
+                await callback(*args)
+            else:
+                result = await anyio.to_thread.run_sync(
+                    functools.partial(callback, *args)
+                )
+                if inspect.isawaitable(result):
+                    await result
+        except Exception:
+            logger.exception("Error in after() callback %r", callback)

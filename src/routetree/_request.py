@@ -147,8 +147,9 @@ class Request:
         "_path",
         "_receive",
         "_receive_channel",
+        "_received",
         "_scope",
-        "_stream_started",
+        "_too_large_seen",
         "_url",
         "method",
     )
@@ -171,7 +172,8 @@ class Request:
         self._cookies: RequestCookies | None = None
         self._body: bytes | None = None
         self._chunks: list[bytes] = []
-        self._stream_started = False
+        self._received = 0
+        self._too_large_seen = False
         self._form: FormData | None = None
         self._receive_channel: _ReceiveChannel | None = None
 
@@ -209,7 +211,8 @@ class Request:
         ``.get(name)`` -> ``str | None``, values percent-decoded.
         """
         if self._cookies is None:
-            header = self.headers.get("cookie")
+            # HTTP/2 may split cookies over several header lines: they join with "; ".
+            header = "; ".join(self.headers.get_all("cookie"))
             self._cookies = RequestCookies(
                 parse_cookie_header(header) if header else {}
             )
@@ -233,34 +236,40 @@ class Request:
     async def stream(self) -> AsyncIterator[bytes]:
         """Yield the body in chunks as they arrive (from memory if already read).
 
+        A stream left early (``break``) loses nothing: a later ``stream()`` or
+        ``body()`` starts again from the first chunk.
+
         Raises:
             HTTPError: 413 once the body exceeds the route's ``max_body_size``.
         """
-        if self._body is not None:
-            if self._body:
-                yield self._body
-            return
-        if self._stream_started:
-            raise RuntimeError("The request body is already being streamed.")
-        self._stream_started = True
-        self._check_declared_length()
-        channel = self._channel()
-        size = 0
+        index = 0
         while True:
-            message = await channel.next()
-            if message["type"] == "http.disconnect":
-                raise ClientDisconnectedError
-            chunk: bytes = message.get("body", b"")
-            if chunk:
-                size += len(chunk)
-                if size > self._max_body_size:
-                    raise self._too_large()
-                self._chunks.append(chunk)
-                yield chunk
-            if not message.get("more_body", False):
-                break
-        self._body = b"".join(self._chunks)
-        self._chunks = []
+            while index < len(self._chunks):
+                yield self._chunks[index]
+                index += 1
+            if self._body is not None:
+                return
+            await self._receive_chunk()
+
+    async def _receive_chunk(self) -> None:
+        """Receive one more message of the body into ``_chunks``; mark the end."""
+        if self._too_large_seen:
+            raise self._too_large()
+        if not self._chunks:
+            self._check_declared_length()
+        message = await self._channel().next()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnectedError
+        chunk: bytes = message.get("body", b"")
+        if chunk:
+            self._received += len(chunk)
+            if self._received > self._max_body_size:
+                self._too_large_seen = True
+                raise self._too_large()
+            self._chunks.append(chunk)
+        if not message.get("more_body", False):
+            self._body = b"".join(self._chunks)
+            self._chunks = [self._body] if self._body else []
 
     async def wait_for_disconnect(self) -> None:
         """Return when the client has gone away (used while streaming a response)."""
@@ -275,13 +284,12 @@ class Request:
         """Return the whole body as bytes.
 
         Raises:
-            HTTPError: 413 when the body exceeds the route's ``max_body_size``; nothing
-                past the limit is read.
+            HTTPError: 413 when the body exceeds the route's ``max_body_size``;
+                nothing past the limit is read.
         """
-        if self._body is None:
-            async for _ in self.stream():
-                pass
-        return self._body or b""
+        while self._body is None:
+            await self._receive_chunk()
+        return self._body
 
     async def text(self) -> str:
         """Return the body decoded with the ``charset`` of its content type.

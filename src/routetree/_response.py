@@ -17,6 +17,8 @@ from collections.abc import (
     Callable,
     Iterable,
     Iterator,
+    Mapping,
+    Set,
 )
 from typing import TYPE_CHECKING, Final, cast
 
@@ -93,7 +95,9 @@ class Response:
                 self.headers.raw.append(_TEXT)
         elif isinstance(body, bytes | bytearray | memoryview):
             self._body = bytes(body)
-        elif isinstance(body, AsyncIterable | Iterable):
+        elif isinstance(body, AsyncIterable | Iterable) and not isinstance(
+            body, Mapping | Set
+        ):
             self._body = b""
             self._stream = cast(
                 "Iterable[str | bytes] | AsyncIterable[str | bytes]", body
@@ -175,6 +179,7 @@ class Response:
         *,
         head_only: bool = False,
         wait_for_disconnect: Callable[[], Awaitable[None]] | None = None,
+        extra_headers: list[tuple[bytes, bytes]] | None = None,
     ) -> None:
         """Send the response over ASGI.
 
@@ -183,10 +188,13 @@ class Response:
             head_only: Send status and headers only (a HEAD request).
             wait_for_disconnect: Returns when the client leaves; a streamed body stops
                 then (an endless event stream would otherwise run on).
+            extra_headers: Headers sent after the response's own, without changing
+                the response (a handler may return the same Response every time).
         """
+        own = self.headers.raw
+        headers = own + extra_headers if extra_headers else own
         if self._stream is None:
             body = self._body
-            headers = self.headers.raw
             if self.status not in _NO_BODY_STATUSES and not _has_length(headers):
                 headers = [*headers, (b"content-length", str(len(body)).encode())]
             await send(
@@ -201,11 +209,7 @@ class Response:
             )
             return
         await send(
-            {
-                "type": "http.response.start",
-                "status": self.status,
-                "headers": self.headers.raw,
-            }
+            {"type": "http.response.start", "status": self.status, "headers": headers}
         )
         if head_only:
             await _close(self._stream)

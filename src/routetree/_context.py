@@ -1,0 +1,64 @@
+"""The request being handled, in a context variable, for the request functions.
+
+``cookies()``, ``headers()`` and ``after()`` find their request here. The variable is
+set around the handler call, so it is visible in ``async def`` handlers, in ``def``
+handlers (anyio copies the context into the worker thread) and in the ``after()``
+callbacks. Each request also gets a `RequestState` for what those functions collect:
+cookies set or deleted, and callbacks to run once the response is sent.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from typing import TYPE_CHECKING
+
+from ._cookies import CookieStore
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ._request import Request
+
+__all__ = ["RequestState", "current_state", "request_state"]
+
+
+class RequestState:
+    """What the request-scoped functions collect while a handler runs."""
+
+    __slots__ = ("_cookie_store", "after", "request")
+
+    def __init__(self, request: Request) -> None:
+        self.request = request
+        self._cookie_store: CookieStore | None = None
+        self.after: list[tuple[Callable[..., object], tuple[object, ...]]] = []
+
+    @property
+    def cookie_store(self) -> CookieStore:
+        """The writable cookie store of ``cookies()``, made on first use."""
+        if self._cookie_store is None:
+            self._cookie_store = CookieStore(self.request.cookies)
+        return self._cookie_store
+
+    def set_cookie_lines(self) -> list[tuple[str, str]]:
+        """``(name, Set-Cookie value)`` for each cookie ``cookies()`` set or deleted."""
+        if self._cookie_store is None:
+            return []
+        return self._cookie_store.set_cookie_lines()
+
+
+request_state: ContextVar[RequestState] = ContextVar("routetree_request_state")
+
+
+def current_state(function: str) -> RequestState:
+    """Return the state of the request being handled.
+
+    Raises:
+        RuntimeError: Called outside a request; ``function`` names the caller.
+    """
+    try:
+        return request_state.get()
+    except LookupError:
+        raise RuntimeError(
+            f"{function}() was called outside a request. Call it from a route handler, "
+            "or from a function the handler calls."
+        ) from None
