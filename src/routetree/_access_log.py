@@ -25,7 +25,7 @@ __all__ = ["AccessLog", "status_style"]
 
 def status_style(status: int) -> str:
     """Return the rich style of a status code's class."""
-    if status >= 500:
+    if status >= 500 or status == 0:  # 0: no response was sent at all
         return "bold red"
     if status >= 400:
         return "yellow"

@@ -35,7 +35,7 @@ from ._request import (
     RouteContext,
 )
 from ._response import Response
-from ._url import check_percent_escapes, request_path
+from ._url import check_percent_escapes, normalize_escapes, request_path
 
 if TYPE_CHECKING:
     from ._loader import Handler
@@ -100,7 +100,7 @@ class RouteTreeApp:
         path = request_path(scope)
         response = self._refuse(method, path, scope)
         if response is None:
-            found = self._matcher.match(path)
+            found = self._matcher.match(normalize_escapes(path))
             if found is None:
                 response = error_response(404)
             else:
@@ -139,12 +139,27 @@ class RouteTreeApp:
                 )
             except ClientDisconnectedError:
                 return
-            await response.send(
-                send,
-                head_only=request.method == "HEAD",
-                wait_for_disconnect=request.wait_for_disconnect,
-                extra_headers=_cookie_headers(response, state),
-            )
+            try:
+                await response.send(
+                    send,
+                    head_only=request.method == "HEAD",
+                    wait_for_disconnect=request.wait_for_disconnect,
+                    extra_headers=_cookie_headers(response, state),
+                )
+            except Exception as exc:
+                if not response.is_streaming:
+                    raise
+                # The status is sent already: all that is left is to say what broke,
+                # and end the response unfinished so the client sees it cut short.
+                error = _single(exc)
+                logger.error(
+                    "Error while streaming the response of route handler %s "
+                    "(method: %s, url: %s)",
+                    route.file,
+                    request.method,
+                    path,
+                    exc_info=error,
+                )
             if error is not None and self._instrumentation is not None:
                 await self._instrumentation.report_error(error, request, route.path)
         finally:
@@ -200,6 +215,13 @@ class RouteTreeApp:
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+
+def _single(exc: Exception) -> Exception:
+    """The one exception inside an exception group from a task group, else ``exc``."""
+    while isinstance(exc, ExceptionGroup) and len(exc.exceptions) == 1:
+        exc = exc.exceptions[0]
+    return exc
 
 
 def _cookie_headers(

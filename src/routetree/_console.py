@@ -34,8 +34,8 @@ __all__ = [
 
 KIND_SYMBOLS = {"static": "○", "prerendered": "●", "dynamic": "ƒ"}
 LEGEND = (
-    "○  (Static)       cached GET, prerendered on first request\n"
-    "●  (Prerendered)  cached GET per param (uses generate_static_params)\n"
+    "○  (Static)       a cacheable GET (force-static, error or revalidate)\n"
+    "●  (Prerendered)  a cacheable GET per param (uses generate_static_params)\n"
     "ƒ  (Dynamic)      runs on every request"
 )
 

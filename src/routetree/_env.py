@@ -54,15 +54,15 @@ def load_env(project_dir: Path, mode: Mode) -> list[Path]:
     for file in files:
         for key, value in dotenv_values(file, interpolate=False).items():
             merged.setdefault(key, value)
-    # python-dotenv expands ${VAR} only;
-    # Next.js also expands $VAR (and keeps \$ literal).
-    braced = [
-        (k, None if v is None else _BARE_VARIABLE.sub(r"${\1}", v))
+    # python-dotenv expands ${VAR} only; Next.js also expands $VAR, and \$ stays a
+    # literal dollar (hidden from the expansion as a NUL, which no .env value holds).
+    prepared = [
+        (k, None if v is None else _BARE_VARIABLE.sub(r"${\1}", v.replace("\\$", "\0")))
         for k, v in merged.items()
     ]
     # Expand against the real environment first (override=False), then the merged files.
-    for key, value in resolve_variables(braced, override=False).items():
+    for key, value in resolve_variables(prepared, override=False).items():
         if value is not None and key not in os.environ:
-            os.environ[key] = value.replace("\\$", "$")
+            os.environ[key] = value.replace("\0", "$")
     os.environ.setdefault(MODE_VARIABLE, mode)
     return files

@@ -56,7 +56,8 @@ class CompiledRoute:
         if "GET" in self.handlers and "HEAD" not in self.handlers:
             self.handlers["HEAD"] = self.handlers["GET"]
         self.allow = ", ".join(sorted({*self.handlers, "OPTIONS"}))
-        self.max_body_size = loaded.config.max_body_size or default_max_body_size
+        size = loaded.config.max_body_size
+        self.max_body_size = default_max_body_size if size is None else size
         self.max_duration = loaded.config.max_duration
 
 

@@ -157,8 +157,17 @@ def import_file(name: str, file: Path, where: str) -> ModuleType:
         sys.modules.pop(name, None)
         if not isinstance(exc, Exception):
             raise
+        hint = ""
+        if isinstance(exc, ImportError) and (
+            "relative import" in str(exc) or name.partition(".")[0] in str(exc)
+        ):
+            hint = (
+                "\nRoute files are loaded by path, not as a package: import absolutely "
+                "from the project folder, e.g. `from app.api._lib.helpers import x` or "
+                "`from lib.db import db`."
+            )
         raise RouteImportError(
-            f"Failed to import {where}:\n{_user_traceback(exc)}"
+            f"Failed to import {where}:\n{_user_traceback(exc)}{hint}"
         ) from exc
     return module
 

@@ -65,7 +65,17 @@ def write_manifest(project: Project) -> Path:
 def read_manifest(project_dir: Path) -> list[RouteDefinition] | None:
     """Return the manifest's route definitions if it is present and fresh, else None."""
     path = manifest_path(project_dir)
-    with contextlib.suppress(OSError, orjson.JSONDecodeError, RouteTreeError):
+    # Anything unexpected in the file (hand-edited, truncated, another shape) only
+    # means the manifest cannot be trusted: discover the tree instead.
+    with contextlib.suppress(
+        OSError,
+        orjson.JSONDecodeError,
+        RouteTreeError,
+        AttributeError,
+        KeyError,
+        TypeError,
+        ValueError,
+    ):
         data = orjson.loads(path.read_bytes())
         if data.get("version") != __version__:
             return None

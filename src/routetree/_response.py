@@ -80,11 +80,7 @@ class Response:
         status: int = 200,
         headers: HeadersInit | None = None,
     ) -> None:
-        if not isinstance(status, int) or not 100 <= status <= 999:
-            raise ValueError(
-                f"Invalid status code {status!r}: use an int from 100 to 999."
-            )
-        self.status = status
+        self.status = _check_status(status)
         self.headers = MutableHeaders(headers)
         self._stream: Iterable[str | bytes] | AsyncIterable[str | bytes] | None = None
         if body is None:
@@ -122,7 +118,7 @@ class Response:
             TypeError: ``data`` holds a value with no JSON form.
         """
         response = cls.__new__(cls)
-        response.status = status
+        response.status = _check_status(status)
         response._body = encode_json(data)
         response._stream = None
         response.headers = MutableHeaders(headers)
@@ -226,6 +222,16 @@ class Response:
                 group.start_soon(stop_on_disconnect)
                 await _stream_body(self._stream, send)
                 group.cancel_scope.cancel()
+
+
+def _check_status(status: int) -> int:
+    if (
+        isinstance(status, bool)
+        or not isinstance(status, int)
+        or not 100 <= status <= 999
+    ):
+        raise ValueError(f"Invalid status code {status!r}: use an int from 100 to 999.")
+    return status
 
 
 def _has_length(headers: list[tuple[bytes, bytes]]) -> bool:

@@ -93,6 +93,9 @@ def serve(app: ASGIApp, sock: socket.socket, *, graceful_timeout: float = 30) ->
         log_config=None,
         access_log=False,
         server_header=False,
+        # Proxy headers are trusted only through routetree's own trusted_proxies
+        # setting; uvicorn's default would believe X-Forwarded-For from localhost.
+        proxy_headers=False,
         timeout_graceful_shutdown=int(graceful_timeout),
     )
     uvicorn.Server(config).run(sockets=[sock])

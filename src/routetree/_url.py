@@ -20,9 +20,11 @@ __all__ = [
     "SearchParams",
     "check_percent_escapes",
     "decode_segment",
+    "normalize_escapes",
     "request_path",
 ]
 
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _PATH_SAFE = "/%!$&'()*+,;=:@-._~"
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
@@ -48,6 +50,17 @@ def request_path(scope: Scope) -> str:
     if root and (path == root or path.startswith(root.rstrip("/") + "/")):
         path = path[len(root.rstrip("/")) :] or "/"
     return path
+
+
+def normalize_escapes(path: str) -> str:
+    """Upper-case the hex digits of percent escapes (``%c3%a9`` -> ``%C3%A9``).
+
+    RFC 3986 makes the two equivalent; static folder names are matched in the upper
+    case form browsers send.
+    """
+    if "%" not in path:
+        return path
+    return _ESCAPE.sub(lambda m: m.group().upper(), path)
 
 
 def check_percent_escapes(path: str) -> str | None:

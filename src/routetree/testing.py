@@ -80,16 +80,17 @@ async def _lifespan(app: ASGIApp) -> AsyncIterator[None]:
         group.start_soon(run_app)
         await to_app.send({"type": "lifespan.startup"})
         started = await from_app.receive()
-        if started["type"] == "lifespan.startup.failed":
-            raise RuntimeError(
-                f"Application startup failed: {started.get('message', '')}"
-            )
-        try:
-            yield
-        finally:
-            await to_app.send({"type": "lifespan.shutdown"})
-            await from_app.receive()
-            group.cancel_scope.cancel()
+        failed = started["type"] == "lifespan.startup.failed"
+        if not failed:
+            try:
+                yield
+            finally:
+                await to_app.send({"type": "lifespan.shutdown"})
+                await from_app.receive()
+        group.cancel_scope.cancel()
+    # Raised outside the task group, so the caller sees it, not an ExceptionGroup.
+    if failed:
+        raise RuntimeError(f"Application startup failed: {started.get('message', '')}")
 
 
 class _PortalTransport(httpx.BaseTransport):
@@ -129,6 +130,9 @@ class TestClient(httpx.Client):
         base_url: The URL requests are made against.
         dev: With a project folder: build the app in dev mode (tracebacks in 500s).
         client: The peer address the app sees.
+        headers: Headers sent with every request.
+        cookies: Cookies sent with every request.
+        timeout: Seconds a request may take.
 
     Use it as a context manager to run the app's lifespan (startup and shutdown).
     """
@@ -142,7 +146,9 @@ class TestClient(httpx.Client):
         base_url: str = "http://testserver",
         dev: bool = False,
         client: tuple[str, int] = ("127.0.0.1", 50000),
-        **kwargs: Any,
+        headers: Mapping[str, str] | None = None,
+        cookies: dict[str, str] | None = None,
+        timeout: float = 30.0,
     ) -> None:
         self.app = _as_app(app, dev)
         self._portal_transport = _PortalTransport(self.app, client)
@@ -151,18 +157,27 @@ class TestClient(httpx.Client):
             base_url=base_url,
             transport=self._portal_transport,
             follow_redirects=False,
-            **kwargs,
+            headers=headers,
+            cookies=cookies,
+            timeout=timeout,
         )
 
     def __enter__(self) -> Self:
         super().__enter__()
-        portal = self._exit_stack.enter_context(
-            anyio.from_thread.start_blocking_portal()
-        )
-        self._portal_transport.portal = portal
-        self._exit_stack.enter_context(
-            portal.wrap_async_context_manager(_lifespan(self.app))
-        )
+        try:
+            portal = self._exit_stack.enter_context(
+                anyio.from_thread.start_blocking_portal()
+            )
+            self._portal_transport.portal = portal
+            self._exit_stack.enter_context(
+                portal.wrap_async_context_manager(_lifespan(self.app))
+            )
+        except BaseException:
+            # A failed start-up must not leave the event loop thread running.
+            self._exit_stack.close()
+            self._portal_transport.portal = None
+            super().__exit__(None, None, None)
+            raise
         return self
 
     def __exit__(
@@ -192,7 +207,9 @@ class AsyncTestClient(httpx.AsyncClient):
         base_url: str = "http://testserver",
         dev: bool = False,
         client: tuple[str, int] = ("127.0.0.1", 50000),
-        **kwargs: Any,
+        headers: Mapping[str, str] | None = None,
+        cookies: dict[str, str] | None = None,
+        timeout: float = 30.0,
     ) -> None:
         self.app = _as_app(app, dev)
         self._lifespan_stack = contextlib.AsyncExitStack()
@@ -200,7 +217,9 @@ class AsyncTestClient(httpx.AsyncClient):
             base_url=base_url,
             transport=httpx.ASGITransport(app=self.app, client=client),
             follow_redirects=False,
-            **kwargs,
+            headers=headers,
+            cookies=cookies,
+            timeout=timeout,
         )
 
     async def __aenter__(self) -> Self:

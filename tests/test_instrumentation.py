@@ -1,0 +1,539 @@
+"""routetree._instrumentation: register() at start-up, on_request_error() on errors."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from routetree import RouteImportError, create_app
+from routetree.testing import TestClient
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from routetree._types import Message
+    from tests.conftest import MakeProject
+
+RECORD = "INSTRUMENTATION_RECORD"
+
+# Every project file appends one JSON line to the file named by $INSTRUMENTATION_RECORD.
+RECORDING_INSTRUMENTATION = """
+import json
+import os
+
+def record(entry):
+    with open(os.environ["INSTRUMENTATION_RECORD"], "a") as file:
+        file.write(json.dumps(entry) + "\\n")
+
+def register():
+    record("register")
+
+def on_request_error(error, request, context):
+    record(
+        {
+            "error": type(error).__name__,
+            "message": str(error),
+            "request": request,
+            "context": context,
+        }
+    )
+"""
+
+ASYNC_REGISTER_INSTRUMENTATION = """
+import json
+import os
+
+import anyio
+
+async def register():
+    await anyio.lowlevel.checkpoint()
+    with open(os.environ["INSTRUMENTATION_RECORD"], "a") as file:
+        file.write(json.dumps("async register") + "\\n")
+"""
+
+RECORDING_ROUTE = """
+import json
+import os
+
+from routetree import Response
+
+def GET() -> Response:
+    with open(os.environ["INSTRUMENTATION_RECORD"], "a") as file:
+        file.write(json.dumps("handler") + "\\n")
+    return Response.json({"ok": True})
+"""
+
+FAILING_ROUTES = {
+    "raises": """
+    def GET():
+        raise ValueError("boom")
+    """,
+    "returns-a-dict": """
+    def GET():
+        return {"not": "a response"}
+    """,
+    "exceeds-max-duration": """
+    import anyio
+
+    max_duration = 0.01
+
+    async def GET():
+        await anyio.sleep_forever()
+    """,
+}
+
+
+@pytest.fixture
+def record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The file project code appends to (set before any app is created)."""
+    path = tmp_path / "record.jsonl"
+    path.touch()
+    monkeypatch.setenv(RECORD, str(path))
+    return path
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def _entries(record: Path) -> list[Any]:
+    return [json.loads(line) for line in record.read_text().splitlines()]
+
+
+def _errors(record: Path) -> list[dict[str, Any]]:
+    return [entry for entry in _entries(record) if isinstance(entry, dict)]
+
+
+def test_register_runs_once_before_the_first_request(
+    make_project: MakeProject, record: Path
+) -> None:
+    project = make_project(
+        {
+            "instrumentation.py": RECORDING_INSTRUMENTATION,
+            "app/api/hello/route.py": RECORDING_ROUTE,
+        }
+    )
+
+    with TestClient(project) as client:
+        assert _entries(record) == ["register"]
+        first = client.get("/api/hello")
+        second = client.get("/api/hello")
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert _entries(record) == ["register", "handler", "handler"]
+
+
+def test_async_register_is_awaited_at_start_up(
+    make_project: MakeProject, record: Path
+) -> None:
+    project = make_project(
+        {
+            "instrumentation.py": ASYNC_REGISTER_INSTRUMENTATION,
+            "app/api/hello/route.py": RECORDING_ROUTE,
+        }
+    )
+
+    with TestClient(project) as client:
+        assert _entries(record) == ["async register"]
+        response = client.get("/api/hello")
+
+    assert response.status_code == 200
+    assert _entries(record) == ["async register", "handler"]
+
+
+def test_register_is_not_called_when_the_app_is_built(
+    make_project: MakeProject, record: Path
+) -> None:
+    project = make_project(
+        {
+            "instrumentation.py": RECORDING_INSTRUMENTATION,
+            "app/api/hello/route.py": RECORDING_ROUTE,
+        }
+    )
+
+    create_app(project)
+
+    assert _entries(record) == []
+
+
+def test_register_runs_on_the_first_request_without_lifespan(
+    make_project: MakeProject, record: Path
+) -> None:
+    project = make_project(
+        {
+            "instrumentation.py": RECORDING_INSTRUMENTATION,
+            "app/api/hello/route.py": RECORDING_ROUTE,
+        }
+    )
+    client = TestClient(project)
+    try:
+        first = client.get("/api/hello")
+        second = client.get("/api/hello")
+    finally:
+        client.close()
+
+    assert (first.status_code, second.status_code) == (200, 200)
+    assert _entries(record) == ["register", "handler", "handler"]
+
+
+def _http_scope(path: str) -> dict[str, Any]:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver")],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+
+
+@pytest.mark.anyio
+async def test_register_runs_before_the_handler_when_called_as_plain_asgi(
+    make_project: MakeProject, record: Path
+) -> None:
+    project = make_project(
+        {
+            "instrumentation.py": ASYNC_REGISTER_INSTRUMENTATION,
+            "app/api/hello/route.py": RECORDING_ROUTE,
+        }
+    )
+    app = create_app(project)
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    await app(_http_scope("/api/hello"), receive, send)
+    await app(_http_scope("/api/hello"), receive, send)
+
+    assert [m["status"] for m in sent if m["type"] == "http.response.start"] == [
+        200,
+        200,
+    ]
+    assert _entries(record) == ["async register", "handler", "handler"]
+
+
+def _failing_project(make_project: MakeProject, source: str) -> Path:
+    return make_project(
+        {
+            "instrumentation.py": RECORDING_INSTRUMENTATION,
+            "app/api/throws/route.py": source,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("route", "status", "error", "message_start"),
+    [
+        pytest.param("raises", 500, "ValueError", "boom", id="raises"),
+        pytest.param(
+            "returns-a-dict",
+            500,
+            "TypeError",
+            "No response is returned",
+            id="returns-a-non-response",
+        ),
+        pytest.param(
+            "exceeds-max-duration",
+            504,
+            "TimeoutError",
+            "Route handler app/api/throws/route.py (method: GET, url: /api/throws) "
+            "exceeded max_duration",
+            id="max-duration-timeout",
+        ),
+    ],
+)
+def test_on_request_error_receives_error_request_and_context(
+    make_project: MakeProject,
+    record: Path,
+    route: str,
+    status: int,
+    error: str,
+    message_start: str,
+) -> None:
+    project = _failing_project(make_project, FAILING_ROUTES[route])
+
+    with TestClient(project) as client:
+        response = client.get("/api/throws", headers={"x-probe": "probe-value"})
+
+    assert response.status_code == status
+    [reported] = _errors(record)
+    assert reported["error"] == error
+    assert reported["message"].startswith(message_start)
+    assert reported["request"]["path"] == "/api/throws"
+    assert reported["request"]["method"] == "GET"
+    assert reported["request"]["headers"]["x-probe"] == "probe-value"
+    assert reported["request"]["headers"]["host"] == "testserver"
+    assert set(reported["request"]) == {"path", "method", "headers"}
+    assert reported["context"] == {
+        "router_kind": "App Router",
+        "route_path": "/api/throws",
+        "route_type": "route",
+    }
+
+
+def test_client_gets_the_plain_500_body_when_an_error_is_reported(
+    make_project: MakeProject, record: Path
+) -> None:
+    project = _failing_project(make_project, FAILING_ROUTES["raises"])
+
+    with TestClient(project) as client:
+        response = client.get("/api/throws")
+
+    assert response.status_code == 500
+    assert response.json() == {"error": "Internal Server Error"}
+    assert _entries(record)[0] == "register"
+    assert len(_errors(record)) == 1
+
+
+def test_on_request_error_route_path_is_in_folder_notation(
+    make_project: MakeProject, record: Path
+) -> None:
+    project = make_project(
+        {
+            "instrumentation.py": RECORDING_INSTRUMENTATION,
+            "app/api/users/[id]/route.py": FAILING_ROUTES["raises"],
+        }
+    )
+
+    with TestClient(project) as client:
+        response = client.get("/api/users/42")
+
+    assert response.status_code == 500
+    [reported] = _errors(record)
+    assert reported["request"]["path"] == "/api/users/42"
+    assert reported["context"]["route_path"] == "/api/users/[id]"
+
+
+def test_async_on_request_error_is_awaited(
+    make_project: MakeProject, record: Path
+) -> None:
+    instrumentation = """
+    import json
+    import os
+
+    import anyio
+
+    async def on_request_error(error, request, context):
+        await anyio.lowlevel.checkpoint()
+        with open(os.environ["INSTRUMENTATION_RECORD"], "a") as file:
+            file.write(json.dumps({"error": str(error)}) + "\\n")
+    """
+    project = make_project(
+        {
+            "instrumentation.py": instrumentation,
+            "app/api/throws/route.py": FAILING_ROUTES["raises"],
+        }
+    )
+
+    with TestClient(project) as client:
+        response = client.get("/api/throws")
+
+    assert response.status_code == 500
+    assert _errors(record) == [{"error": "boom"}]
+
+
+NOT_REPORTED_ROUTE = """
+from routetree import Request, Response, not_found
+
+def GET() -> Response:
+    not_found()
+
+async def POST(request: Request) -> Response:
+    return Response.json(await request.json())
+"""
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    [
+        pytest.param("GET", "/api/nothing-here", None, 404, id="no-route-404"),
+        pytest.param("DELETE", "/api/throws", None, 405, id="method-not-allowed-405"),
+        pytest.param("GET", "/api/throws", None, 404, id="not-found-call"),
+        pytest.param("POST", "/api/throws", b"{bad json", 400, id="malformed-json-400"),
+    ],
+)
+def test_on_request_error_is_not_called_for_client_errors(
+    make_project: MakeProject,
+    record: Path,
+    method: str,
+    path: str,
+    body: bytes | None,
+    status: int,
+) -> None:
+    project = _failing_project(make_project, NOT_REPORTED_ROUTE)
+
+    with TestClient(project) as client:
+        response = client.request(
+            method,
+            path,
+            content=body,
+            headers={"content-type": "application/json"},
+        )
+
+    assert response.status_code == status
+    assert _entries(record) == ["register"]
+
+
+def test_error_inside_on_request_error_is_logged_not_sent(
+    make_project: MakeProject, caplog: pytest.LogCaptureFixture
+) -> None:
+    instrumentation = """
+    def on_request_error(error, request, context):
+        raise RuntimeError("the reporter broke")
+    """
+    project = make_project(
+        {
+            "instrumentation.py": instrumentation,
+            "app/api/throws/route.py": FAILING_ROUTES["raises"],
+        }
+    )
+
+    with (
+        caplog.at_level(logging.ERROR, logger="routetree"),
+        TestClient(project) as client,
+    ):
+        response = client.get("/api/throws")
+
+    assert response.status_code == 500
+    assert response.json() == {"error": "Internal Server Error"}
+    [logged] = [
+        r for r in caplog.records if r.getMessage().startswith("Error in on_request")
+    ]
+    assert logged.getMessage() == "Error in on_request_error of instrumentation.py"
+    assert logged.levelno == logging.ERROR
+    assert logged.exc_info is not None
+    assert isinstance(logged.exc_info[1], RuntimeError)
+    assert str(logged.exc_info[1]) == "the reporter broke"
+
+
+def test_register_raising_fails_start_up(make_project: MakeProject) -> None:
+    instrumentation = """
+    def register():
+        raise RuntimeError("database unreachable")
+    """
+    project = make_project(
+        {
+            "instrumentation.py": instrumentation,
+            "app/api/hello/route.py": RECORDING_ROUTE,
+        }
+    )
+    client = TestClient(project)
+
+    try:
+        with pytest.raises(RuntimeError, match="database unreachable"), client:
+            pass
+    finally:
+        # Stops the client's event-loop thread even if a failed __enter__ left it up.
+        client.__exit__(None, None, None)
+
+
+def test_instrumentation_with_a_syntax_error_fails_create_app(
+    make_project: MakeProject,
+) -> None:
+    project = make_project(
+        {
+            "instrumentation.py": "def register(:\n    pass\n",
+            "app/api/hello/route.py": RECORDING_ROUTE,
+        }
+    )
+
+    with pytest.raises(RouteImportError) as caught:
+        create_app(project)
+
+    assert str(caught.value).startswith("Failed to import instrumentation.py:")
+    assert "SyntaxError" in str(caught.value)
+
+
+def test_instrumentation_raising_on_import_fails_create_app(
+    make_project: MakeProject,
+) -> None:
+    project = make_project(
+        {
+            "instrumentation.py": "raise ImportError('no tracing library')\n",
+            "app/api/hello/route.py": RECORDING_ROUTE,
+        }
+    )
+
+    with pytest.raises(RouteImportError) as caught:
+        create_app(project)
+
+    assert str(caught.value).startswith("Failed to import instrumentation.py:")
+    assert "ImportError: no tracing library" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        pytest.param(
+            "register = 5\n",
+            "register in instrumentation.py is a int, not a function. "
+            "Define `def register(...)` or remove the name.",
+            id="register",
+        ),
+        pytest.param(
+            "on_request_error = 'sentry'\n",
+            "on_request_error in instrumentation.py is a str, not a function. "
+            "Define `def on_request_error(...)` or remove the name.",
+            id="on_request_error",
+        ),
+    ],
+)
+def test_a_hook_that_is_not_callable_fails_create_app(
+    make_project: MakeProject, source: str, message: str
+) -> None:
+    project = make_project(
+        {"instrumentation.py": source, "app/api/hello/route.py": RECORDING_ROUTE}
+    )
+
+    with pytest.raises(RouteImportError) as caught:
+        create_app(project)
+
+    assert str(caught.value) == message
+
+
+def test_instrumentation_without_hooks_is_fine(
+    make_project: MakeProject, record: Path
+) -> None:
+    project = make_project(
+        {
+            "instrumentation.py": "TRACING = False\n",
+            "app/api/hello/route.py": RECORDING_ROUTE,
+        }
+    )
+
+    with TestClient(project) as client:
+        response = client.get("/api/hello")
+
+    assert response.status_code == 200
+    assert _entries(record) == ["handler"]
+
+
+def test_instrumentation_is_found_only_beside_app(
+    make_project: MakeProject, record: Path
+) -> None:
+    project = make_project(
+        {
+            "app/instrumentation.py": RECORDING_INSTRUMENTATION,
+            "app/api/hello/route.py": RECORDING_ROUTE,
+        }
+    )
+
+    with TestClient(project) as client:
+        response = client.get("/api/hello")
+
+    assert response.status_code == 200
+    assert _entries(record) == ["handler"]
