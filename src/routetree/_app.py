@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import anyio
 
-from ._context import RequestState, request_state
+from ._context import current_request
 from ._discovery import find_app_dir
 from ._env import Mode, load_env
 from ._error_responses import error_response
@@ -28,16 +28,12 @@ from ._invoke import CompiledRoute, run_after_callbacks, run_handler
 from ._loader import HTTP_METHODS
 from ._matcher import Matcher
 from ._project import Project, load_project
-from ._request import (
-    DEFAULT_MAX_BODY_SIZE,
-    ClientDisconnectedError,
-    Request,
-    RouteContext,
-)
+from ._request import DEFAULT_MAX_BODY_SIZE, ClientDisconnectedError, Request
 from ._response import Response
 from ._url import check_percent_escapes, normalize_escapes, request_path
 
 if TYPE_CHECKING:
+    from ._context import RequestState
     from ._loader import Handler
     from ._matcher import Params
     from ._types import Receive, Scope, Send
@@ -130,24 +126,29 @@ class RouteTreeApp:
     ) -> None:
         """Run the handler with the request in context; send; then after() work."""
         request = Request(scope, receive, path=path, max_body_size=route.max_body_size)
-        state = RequestState(request)
-        token = request_state.set(state)
+        token = current_request.set(request)
         try:
             try:
                 response, error = await run_handler(
-                    route, handler, request, RouteContext(params), dev=self.dev
+                    route, handler, request, params, dev=self.dev
                 )
             except ClientDisconnectedError:
                 return
+            state = request.state_for_functions
+            streaming = response.is_streaming
             try:
                 await response.send(
                     send,
                     head_only=request.method == "HEAD",
-                    wait_for_disconnect=request.wait_for_disconnect,
-                    extra_headers=_cookie_headers(response, state),
+                    wait_for_disconnect=request.disconnect_waiter()
+                    if streaming
+                    else None,
+                    extra_headers=None
+                    if state is None
+                    else _cookie_headers(response, state),
                 )
             except Exception as exc:
-                if not response.is_streaming:
+                if not streaming:
                     raise
                 # The status is sent already: all that is left is to say what broke,
                 # and end the response unfinished so the client sees it cut short.
@@ -163,9 +164,10 @@ class RouteTreeApp:
             if error is not None and self._instrumentation is not None:
                 await self._instrumentation.report_error(error, request, route.path)
         finally:
-            if state.after:
+            state = request.state_for_functions
+            if state is not None and state.after:
                 await run_after_callbacks(state.after)
-            request_state.reset(token)
+            current_request.reset(token)
 
     def _refuse(self, method: str, path: str, scope: Scope) -> Response | None:
         """Answer what is wrong before routing.

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from ._request import Request
 
-__all__ = ["RequestState", "current_state", "request_state"]
+__all__ = ["RequestState", "current_request", "current_state"]
 
 
 class RequestState:
@@ -46,19 +46,24 @@ class RequestState:
         return self._cookie_store.set_cookie_lines()
 
 
-request_state: ContextVar[RequestState] = ContextVar("routetree_request_state")
+current_request: ContextVar[Request] = ContextVar("routetree_request")
 
 
 def current_state(function: str) -> RequestState:
-    """Return the state of the request being handled.
+    """Return the state of the request being handled, made on first use.
 
     Raises:
         RuntimeError: Called outside a request; ``function`` names the caller.
     """
     try:
-        return request_state.get()
+        request = current_request.get()
     except LookupError:
         raise RuntimeError(
             f"{function}() was called outside a request. Call it from a route handler, "
             "or from a function the handler calls."
         ) from None
+    # Most requests never call cookies() or after(): the state is made on demand.
+    state = request.state_for_functions
+    if state is None:
+        state = request.state_for_functions = RequestState(request)
+    return state

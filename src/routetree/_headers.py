@@ -110,7 +110,7 @@ class MutableHeaders(Headers):
     __slots__ = ()
 
     def __init__(self, init: HeadersInit | None = None) -> None:
-        super().__init__([])
+        self._raw = []
         if init is not None:
             pairs = init.items() if isinstance(init, Mapping) else init
             for name, value in pairs:

@@ -25,14 +25,15 @@ import anyio.to_thread
 
 from ._error_responses import error_response, internal_error_response
 from ._errors import ControlFlowSignal, HTTPError
-from ._request import ClientDisconnectedError
+from ._request import ClientDisconnectedError, RouteContext
 from ._response import Response
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ._loader import Handler, LoadedRoute
-    from ._request import Request, RouteContext
+    from ._matcher import Params
+    from ._request import Request
 
 __all__ = ["CompiledRoute", "Outcome", "run_after_callbacks", "run_handler"]
 
@@ -76,7 +77,7 @@ async def run_handler(
     route: CompiledRoute,
     handler: Handler,
     request: Request,
-    context: RouteContext,
+    params: Params,
     *,
     dev: bool,
 ) -> Outcome:
@@ -86,18 +87,31 @@ async def run_handler(
         ClientDisconnectedError: The client left while the handler read the body; there
             is nobody to answer.
     """
-    where = (route.file, request.method, request.url.path)
+    arity = handler.arity
+    args = (
+        ()
+        if arity == 0
+        else (request,)
+        if arity == 1
+        else (request, RouteContext(params))
+    )
     try:
-        if route.max_duration is None:
-            result = await _call(handler, request, context)
+        if handler.is_async and route.max_duration is None:
+            result = await handler.func(*args)  # type: ignore[misc]
+        elif route.max_duration is None:
+            result = await _call_in_thread(handler, args)
         else:
             with anyio.move_on_after(route.max_duration) as deadline:
-                result = await _call(handler, request, context)
+                result = await (
+                    handler.func(*args)  # type: ignore[misc]
+                    if handler.is_async
+                    else _call_in_thread(handler, args)
+                )
             if deadline.cancelled_caught:
                 message = (
                     "Route handler {} (method: {}, url: {}) exceeded "
                     "max_duration = {} s"
-                ).format(*where, route.max_duration)
+                ).format(*_where(route, request), route.max_duration)
                 logger.error(message)
                 detail = (
                     "The handler did not answer within max_duration "
@@ -112,7 +126,9 @@ async def run_handler(
         raise
     except Exception as exc:
         logger.error(
-            "Error in route handler %s (method: %s, url: %s)", *where, exc_info=exc
+            "Error in route handler %s (method: %s, url: %s)",
+            *_where(route, request),
+            exc_info=exc,
         )
         html = dev and "text/html" in request.headers.get("accept", "")
         return Outcome(internal_error_response(exc, dev=dev, html=html), exc)
@@ -122,15 +138,17 @@ async def run_handler(
         "No response is returned from route handler {} (method: {}, url: {}). Expected "
         "a Response but received {!r}. Return a Response in all branches of the "
         "handler."
-    ).format(*where, type(result).__name__)
+    ).format(*_where(route, request), type(result).__name__)
     logger.error(message)
     return Outcome(error_response(500), TypeError(message))
 
 
-async def _call(handler: Handler, request: Request, context: RouteContext) -> object:
-    args = (request, context)[: handler.arity]
-    if handler.is_async:
-        return await handler.func(*args)  # type: ignore[misc]
+def _where(route: CompiledRoute, request: Request) -> tuple[str, str, str]:
+    # Only for log lines: building request.url is work a successful request skips.
+    return route.file, request.method, request.url.path
+
+
+async def _call_in_thread(handler: Handler, args: tuple[object, ...]) -> object:
     result = await anyio.to_thread.run_sync(
         functools.partial(handler.func, *args), abandon_on_cancel=True
     )

@@ -22,8 +22,9 @@ from ._json import decode_json
 from ._url import URL, request_path
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Awaitable, Callable
 
+    from ._context import RequestState
     from ._types import Message, Receive, Scope
 
 __all__ = [
@@ -93,7 +94,7 @@ class _ReceiveChannel:
     def __init__(self, receive: Receive, limit: int) -> None:
         self._receive = receive
         self._limit = limit
-        self._lock = anyio.Lock()
+        self._lock = anyio.Lock(fast_acquire=True)
         self._pending: deque[Message] = deque()
         self._pending_size = 0
         self._overflowed = False
@@ -152,6 +153,7 @@ class Request:
         "_too_large_seen",
         "_url",
         "method",
+        "state_for_functions",
     )
 
     def __init__(
@@ -176,6 +178,8 @@ class Request:
         self._too_large_seen = False
         self._form: FormData | None = None
         self._receive_channel: _ReceiveChannel | None = None
+        # What cookies() and after() collect (routetree._context); None until used.
+        self.state_for_functions: RequestState | None = None
 
     @property
     def scope(self) -> Scope:
@@ -257,7 +261,8 @@ class Request:
             raise self._too_large()
         if not self._chunks:
             self._check_declared_length()
-        message = await self._channel().next()
+        channel = self._receive_channel
+        message = await (self._receive() if channel is None else channel.next())
         if message["type"] == "http.disconnect":
             raise ClientDisconnectedError
         chunk: bytes = message.get("body", b"")
@@ -271,14 +276,16 @@ class Request:
             self._body = b"".join(self._chunks)
             self._chunks = [self._body] if self._body else []
 
-    async def wait_for_disconnect(self) -> None:
-        """Return when the client has gone away (used while streaming a response)."""
-        await self._channel().wait_for_disconnect()
+    def disconnect_waiter(self) -> Callable[[], Awaitable[None]]:
+        """Return a coroutine function that returns once the client has gone away.
 
-    def _channel(self) -> _ReceiveChannel:
+        Used while a response streams. From this call on, the body and the waiter
+        share one reader of ASGI ``receive`` (a request that streams nothing never
+        pays for it).
+        """
         if self._receive_channel is None:
             self._receive_channel = _ReceiveChannel(self._receive, self._max_body_size)
-        return self._receive_channel
+        return self._receive_channel.wait_for_disconnect
 
     async def body(self) -> bytes:
         """Return the whole body as bytes.

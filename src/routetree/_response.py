@@ -80,14 +80,14 @@ class Response:
         status: int = 200,
         headers: HeadersInit | None = None,
     ) -> None:
-        self.status = _check_status(status)
+        self.status = status if status == 200 else _check_status(status)
         self.headers = MutableHeaders(headers)
         self._stream: Iterable[str | bytes] | AsyncIterable[str | bytes] | None = None
         if body is None:
             self._body = b""
         elif isinstance(body, str):
             self._body = body.encode()
-            if "content-type" not in self.headers:
+            if headers is None or "content-type" not in self.headers:
                 self.headers.raw.append(_TEXT)
         elif isinstance(body, bytes | bytearray | memoryview):
             self._body = bytes(body)
@@ -103,6 +103,8 @@ class Response:
                 f"Response body must be str, bytes or an iterator of chunks, not "
                 f"{type(body).__name__}. Use Response.json(data) for JSON."
             )
+        if self._stream is None:
+            _add_length(self.headers, self._body, self.status, headers is None)
 
     @classmethod
     def json(
@@ -118,12 +120,13 @@ class Response:
             TypeError: ``data`` holds a value with no JSON form.
         """
         response = cls.__new__(cls)
-        response.status = _check_status(status)
-        response._body = encode_json(data)
+        response.status = status if status == 200 else _check_status(status)
+        response._body = body = encode_json(data)
         response._stream = None
         response.headers = MutableHeaders(headers)
         if headers is None or "content-type" not in response.headers:
             response.headers.raw.append(_JSON)
+        _add_length(response.headers, body, response.status, headers is None)
         return response
 
     @classmethod
@@ -187,12 +190,13 @@ class Response:
             extra_headers: Headers sent after the response's own, without changing
                 the response (a handler may return the same Response every time).
         """
-        own = self.headers.raw
-        headers = own + extra_headers if extra_headers else own
+        headers = self.headers.raw
+        if extra_headers:
+            headers = headers + extra_headers
         if self._stream is None:
             body = self._body
-            if self.status not in _NO_BODY_STATUSES and not _has_length(headers):
-                headers = [*headers, (b"content-length", str(len(body)).encode())]
+            if self.status in _NO_BODY_STATUSES:  # set to 204 after construction
+                headers = [h for h in headers if h[0] != b"content-length"]
             await send(
                 {
                     "type": "http.response.start",
@@ -234,8 +238,10 @@ def _check_status(status: int) -> int:
     return status
 
 
-def _has_length(headers: list[tuple[bytes, bytes]]) -> bool:
-    return any(name == b"content-length" for name, _ in headers)
+def _add_length(headers: MutableHeaders, body: bytes, status: int, fresh: bool) -> None:
+    # Content-Length is known at construction; a handler may still replace it.
+    if status not in _NO_BODY_STATUSES and (fresh or "content-length" not in headers):
+        headers.raw.append((b"content-length", str(len(body)).encode()))
 
 
 async def _stream_body(
