@@ -24,7 +24,14 @@ from ._context import current_request
 from ._discovery import find_app_dir
 from ._env import Mode, load_env
 from ._error_responses import error_response
-from ._invoke import CompiledRoute, run_after_callbacks, run_handler
+from ._invoke import (
+    CompiledRoute,
+    failure_outcome,
+    handler_args,
+    result_outcome,
+    run_after_callbacks,
+    run_handler,
+)
 from ._loader import HTTP_METHODS
 from ._matcher import Matcher
 from ._project import Project, load_project
@@ -80,21 +87,20 @@ class RouteTreeApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one ASGI connection (http, lifespan; websockets are refused)."""
-        kind = scope["type"]
-        if kind == "http":
-            await self._http(scope, receive, send)
-        elif kind == "lifespan":
-            await self._lifespan(receive, send)
-        elif kind == "websocket":
-            await receive()
-            await send({"type": "websocket.close", "code": 1003})
-
-    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._other(scope, receive, send)
+            return
+        # The hot path: everything a successful request needs is in this method and
+        # _handle, so that a request costs as few calls as possible.
         if not self._started:  # servers that skip the lifespan protocol
             await self.startup()
         method: str = scope["method"]
         path = request_path(scope)
-        response = self._refuse(method, path, scope)
+        response = (
+            None  # most requests have nothing to refuse: skip the call
+            if method in _METHODS and "%" not in path and path[-1] != "/"
+            else self._refuse(method, path, scope)
+        )
         if response is None:
             found = self._matcher.match(normalize_escapes(path))
             if found is None:
@@ -114,6 +120,13 @@ class RouteTreeApp:
                 )
         await response.send(send, head_only=method == "HEAD")
 
+    async def _other(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+        elif scope["type"] == "websocket":
+            await receive()
+            await send({"type": "websocket.close", "code": 1003})
+
     async def _handle(
         self,
         scope: Scope,
@@ -129,9 +142,21 @@ class RouteTreeApp:
         token = current_request.set(request)
         try:
             try:
-                response, error = await run_handler(
-                    route, handler, request, params, dev=self.dev
-                )
+                if handler.method in route.direct:
+                    try:
+                        result = await handler.func(  # type: ignore[misc]
+                            *handler_args(handler, request, params)
+                        )
+                    except BaseException as exc:
+                        response, error = failure_outcome(
+                            route, request, exc, dev=self.dev
+                        )
+                    else:
+                        response, error = result_outcome(route, request, result)
+                else:
+                    response, error = await run_handler(
+                        route, handler, request, params, dev=self.dev
+                    )
             except ClientDisconnectedError:
                 return
             state = request.state_for_functions

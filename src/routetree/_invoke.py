@@ -35,7 +35,15 @@ if TYPE_CHECKING:
     from ._matcher import Params
     from ._request import Request
 
-__all__ = ["CompiledRoute", "Outcome", "run_after_callbacks", "run_handler"]
+__all__ = [
+    "CompiledRoute",
+    "Outcome",
+    "failure_outcome",
+    "handler_args",
+    "result_outcome",
+    "run_after_callbacks",
+    "run_handler",
+]
 
 logger = logging.getLogger("routetree")
 
@@ -48,7 +56,15 @@ class CompiledRoute:
     exists, sorted.
     """
 
-    __slots__ = ("allow", "file", "handlers", "max_body_size", "max_duration", "path")
+    __slots__ = (
+        "allow",
+        "direct",
+        "file",
+        "handlers",
+        "max_body_size",
+        "max_duration",
+        "path",
+    )
 
     def __init__(self, loaded: LoadedRoute, *, default_max_body_size: int) -> None:
         self.file = loaded.definition.relative_file
@@ -60,6 +76,12 @@ class CompiledRoute:
         size = loaded.config.max_body_size
         self.max_body_size = default_max_body_size if size is None else size
         self.max_duration = loaded.config.max_duration
+        # Methods whose handler the app awaits itself: async, with no time limit.
+        self.direct = frozenset(
+            method
+            for method, handler in self.handlers.items()
+            if handler.is_async and self.max_duration is None
+        )
 
 
 class Outcome(NamedTuple):
@@ -73,65 +95,18 @@ class Outcome(NamedTuple):
     error: BaseException | None = None
 
 
-async def run_handler(
-    route: CompiledRoute,
-    handler: Handler,
-    request: Request,
-    params: Params,
-    *,
-    dev: bool,
-) -> Outcome:
-    """Run ``handler`` for ``request`` and return the response to send.
-
-    Raises:
-        ClientDisconnectedError: The client left while the handler read the body; there
-            is nobody to answer.
-    """
+def handler_args(
+    handler: Handler, request: Request, params: Params
+) -> tuple[object, ...]:
+    """The arguments ``handler`` takes: ``()``, ``(request,)`` or ``(request, ctx)``."""
     arity = handler.arity
-    args = (
-        ()
-        if arity == 0
-        else (request,)
-        if arity == 1
-        else (request, RouteContext(params))
-    )
-    try:
-        if handler.is_async and route.max_duration is None:
-            result = await handler.func(*args)  # type: ignore[misc]
-        elif route.max_duration is None:
-            result = await _call_in_thread(handler, args)
-        else:
-            with anyio.move_on_after(route.max_duration) as deadline:
-                result = await (
-                    handler.func(*args)  # type: ignore[misc]
-                    if handler.is_async
-                    else _call_in_thread(handler, args)
-                )
-            if deadline.cancelled_caught:
-                message = (
-                    "Route handler {} (method: {}, url: {}) exceeded "
-                    "max_duration = {} s"
-                ).format(*_where(route, request), route.max_duration)
-                logger.error(message)
-                detail = (
-                    "The handler did not answer within max_duration "
-                    f"({route.max_duration} s)."
-                )
-                return Outcome(error_response(504, detail), TimeoutError(message))
-    except ControlFlowSignal as signal:
-        return Outcome(signal.response)
-    except HTTPError as exc:
-        return Outcome(error_response(exc.status, exc.detail, exc.headers))
-    except ClientDisconnectedError:
-        raise
-    except Exception as exc:
-        logger.error(
-            "Error in route handler %s (method: %s, url: %s)",
-            *_where(route, request),
-            exc_info=exc,
-        )
-        html = dev and "text/html" in request.headers.get("accept", "")
-        return Outcome(internal_error_response(exc, dev=dev, html=html), exc)
+    if arity == 2:
+        return request, RouteContext(params)
+    return (request,) if arity == 1 else ()
+
+
+def result_outcome(route: CompiledRoute, request: Request, result: object) -> Outcome:
+    """Turn what a handler returned into the response to send."""
     if isinstance(result, Response):
         return Outcome(result)
     message = (
@@ -143,12 +118,78 @@ async def run_handler(
     return Outcome(error_response(500), TypeError(message))
 
 
+def failure_outcome(
+    route: CompiledRoute, request: Request, exc: BaseException, *, dev: bool
+) -> Outcome:
+    """Turn what a handler raised into the response to send.
+
+    Raises:
+        BaseException: ``exc`` itself when it is not the handler's to answer: a client
+            that left, a cancellation, an interrupt.
+    """
+    if isinstance(exc, ControlFlowSignal):
+        return Outcome(exc.response)
+    if isinstance(exc, HTTPError):
+        return Outcome(error_response(exc.status, exc.detail, exc.headers))
+    if isinstance(exc, ClientDisconnectedError) or not isinstance(exc, Exception):
+        raise exc
+    logger.error(
+        "Error in route handler %s (method: %s, url: %s)",
+        *_where(route, request),
+        exc_info=exc,
+    )
+    html = dev and "text/html" in request.headers.get("accept", "")
+    return Outcome(internal_error_response(exc, dev=dev, html=html), exc)
+
+
+async def run_handler(
+    route: CompiledRoute,
+    handler: Handler,
+    request: Request,
+    params: Params,
+    *,
+    dev: bool,
+) -> Outcome:
+    """Run ``handler`` for ``request`` and return the response to send.
+
+    The app calls an ``async def`` handler without ``max_duration`` itself, with
+    `handler_args`, `result_outcome` and `failure_outcome`; this is the general case.
+
+    Raises:
+        ClientDisconnectedError: The client left while the handler read the body; there
+            is nobody to answer.
+    """
+    args = handler_args(handler, request, params)
+    try:
+        if route.max_duration is None:
+            result = await _call(handler, args)
+        else:
+            with anyio.move_on_after(route.max_duration) as deadline:
+                result = await _call(handler, args)
+            if deadline.cancelled_caught:
+                message = (
+                    "Route handler {} (method: {}, url: {}) exceeded "
+                    "max_duration = {} s"
+                ).format(*_where(route, request), route.max_duration)
+                logger.error(message)
+                detail = (
+                    "The handler did not answer within max_duration "
+                    f"({route.max_duration} s)."
+                )
+                return Outcome(error_response(504, detail), TimeoutError(message))
+    except BaseException as exc:
+        return failure_outcome(route, request, exc, dev=dev)
+    return result_outcome(route, request, result)
+
+
 def _where(route: CompiledRoute, request: Request) -> tuple[str, str, str]:
     # Only for log lines: building request.url is work a successful request skips.
     return route.file, request.method, request.url.path
 
 
-async def _call_in_thread(handler: Handler, args: tuple[object, ...]) -> object:
+async def _call(handler: Handler, args: tuple[object, ...]) -> object:
+    if handler.is_async:
+        return await handler.func(*args)  # type: ignore[misc]
     result = await anyio.to_thread.run_sync(
         functools.partial(handler.func, *args), abandon_on_cancel=True
     )

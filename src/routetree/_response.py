@@ -104,7 +104,7 @@ class Response:
                 f"{type(body).__name__}. Use Response.json(data) for JSON."
             )
         if self._stream is None:
-            _add_length(self.headers, self._body, self.status, headers is None)
+            _add_length(self.headers, self._body, self.status, fresh=headers is None)
 
     @classmethod
     def json(
@@ -124,9 +124,15 @@ class Response:
         response._body = body = encode_json(data)
         response._stream = None
         response.headers = MutableHeaders(headers)
-        if headers is None or "content-type" not in response.headers:
-            response.headers.raw.append(_JSON)
-        _add_length(response.headers, body, response.status, headers is None)
+        raw = response.headers.raw
+        if headers is None:  # the common case, kept short: it is on every JSON answer
+            raw.append(_JSON)
+            if status not in _NO_BODY_STATUSES:
+                raw.append((b"content-length", b"%d" % len(body)))
+            return response
+        if "content-type" not in response.headers:
+            raw.append(_JSON)
+        _add_length(response.headers, body, response.status, fresh=False)
         return response
 
     @classmethod
@@ -238,10 +244,12 @@ def _check_status(status: int) -> int:
     return status
 
 
-def _add_length(headers: MutableHeaders, body: bytes, status: int, fresh: bool) -> None:
+def _add_length(
+    headers: MutableHeaders, body: bytes, status: int, *, fresh: bool
+) -> None:
     # Content-Length is known at construction; a handler may still replace it.
     if status not in _NO_BODY_STATUSES and (fresh or "content-length" not in headers):
-        headers.raw.append((b"content-length", str(len(body)).encode()))
+        headers.raw.append((b"content-length", b"%d" % len(body)))
 
 
 async def _stream_body(

@@ -39,14 +39,15 @@ def request_path(scope: Scope) -> str:
     """
     raw: bytes | None = scope.get("raw_path")
     if raw:
-        raw = raw.partition(b"?")[0]
+        if b"?" in raw:
+            raw = raw.partition(b"?")[0]
         try:
             path = raw.decode("ascii")
         except UnicodeDecodeError:
             path = quote(raw, safe=_PATH_SAFE)
     else:
         path = quote(scope["path"], safe=_PATH_SAFE.replace("%", ""))
-    root: str = scope.get("root_path", "")
+    root: str | None = scope.get("root_path")
     if root and (path == root or path.startswith(root.rstrip("/") + "/")):
         path = path[len(root.rstrip("/")) :] or "/"
     return path
