@@ -579,3 +579,19 @@ def test_start_with_workers_fails_cleanly_on_a_broken_project(
     )
     assert result.returncode == 1
     assert "app/api/x/route.py" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("query", "method_name"),
+    [("", "Response.next()"), ("?rewrite=1", "Response.rewrite()")],
+)
+def test_middleware_directives_in_a_handler_are_500(
+    server: LiveServer, client: httpx.Client, query: str, method_name: str
+) -> None:
+    response = client.get(f"/api/misuse{query}")
+    assert response.status_code == 500
+    assert response.json() == {"error": "Internal Server Error"}
+    _wait_for_output(
+        server,
+        f"{method_name} was used in route handler app/api/misuse/route.py",
+    )

@@ -26,7 +26,7 @@ import anyio.to_thread
 from ._error_responses import error_response, internal_error_response
 from ._errors import ControlFlowSignal, HTTPError
 from ._request import ClientDisconnectedError, RouteContext
-from ._response import Response
+from ._response import MiddlewareDirective, Response
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -108,7 +108,15 @@ def handler_args(
 def result_outcome(route: CompiledRoute, request: Request, result: object) -> Outcome:
     """Turn what a handler returned into the response to send."""
     if isinstance(result, Response):
-        return Outcome(result)
+        if not isinstance(result, MiddlewareDirective):
+            return Outcome(result)
+        message = (
+            f"{result.method_name} was used in route handler {route.file} (method: "
+            f"{request.method}). It only works in middleware.py: return a Response "
+            "from a route handler."
+        )
+        logger.error(message)
+        return Outcome(error_response(500), TypeError(message))
     message = (
         "No response is returned from route handler {} (method: {}, url: {}). Expected "
         "a Response but received {!r}. Return a Response in all branches of the "

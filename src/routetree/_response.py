@@ -33,7 +33,14 @@ if TYPE_CHECKING:
     from ._headers import HeadersInit
     from ._types import Send
 
-__all__ = ["REDIRECT_STATUSES", "BodyInit", "Response"]
+__all__ = [
+    "REDIRECT_STATUSES",
+    "BodyInit",
+    "ContinueDirective",
+    "MiddlewareDirective",
+    "Response",
+    "RewriteDirective",
+]
 
 BodyInit = (
     str
@@ -157,6 +164,35 @@ class Response:
             )
         return cls(None, status=status, headers={"location": url})
 
+    @classmethod
+    def next(
+        cls,
+        headers: HeadersInit | None = None,
+        request_headers: HeadersInit | None = None,
+    ) -> Response:
+        """Continue to the route, from middleware, like ``NextResponse.next()``.
+
+        Args:
+            headers: Headers added to the response the client gets.
+            request_headers: Headers the handler sees instead of (or besides) the
+                request's own: each name given replaces that request header.
+
+        Returned from a route handler it is a 500 (middleware only), as in Next.js.
+        """
+        return ContinueDirective(headers, request_headers)
+
+    @classmethod
+    def rewrite(cls, url: str, headers: HeadersInit | None = None) -> Response:
+        """Serve another path of this app, from middleware (``NextResponse.rewrite``).
+
+        ``url`` is a path (``/api/hello?x=1``) or an absolute URL of this app; the
+        client's URL does not change. Returned from a route handler it is a 500.
+
+        Raises:
+            ValueError: ``url`` has a control character.
+        """
+        return RewriteDirective(url, headers)
+
     @property
     def cookies(self) -> ResponseCookies:
         """The cookies this response sets.
@@ -232,6 +268,45 @@ class Response:
                 group.start_soon(stop_on_disconnect)
                 await _stream_body(self._stream, send)
                 group.cancel_scope.cancel()
+
+
+class MiddlewareDirective(Response):
+    """What middleware returns to act on the request instead of answering it."""
+
+    __slots__ = ()
+    method_name = ""
+
+
+class ContinueDirective(MiddlewareDirective):
+    """``Response.next()``: continue to the route, maybe with new request headers."""
+
+    __slots__ = ("request_headers",)
+    method_name = "Response.next()"
+
+    def __init__(
+        self, headers: HeadersInit | None, request_headers: HeadersInit | None
+    ) -> None:
+        super().__init__(None, headers=headers)
+        self.headers.delete("content-length")
+        self.request_headers = (
+            None if request_headers is None else MutableHeaders(request_headers)
+        )
+
+
+class RewriteDirective(MiddlewareDirective):
+    """``Response.rewrite(url)``: serve another path of this app."""
+
+    __slots__ = ("url",)
+    method_name = "Response.rewrite()"
+
+    def __init__(self, url: str, headers: HeadersInit | None) -> None:
+        if _CONTROL.search(url):
+            raise ValueError(
+                f"Invalid rewrite URL {url!r}: it has a control character."
+            )
+        super().__init__(None, headers=headers)
+        self.headers.delete("content-length")
+        self.url = url
 
 
 def _check_status(status: int) -> int:
