@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import NoReturn
+from typing import NoReturn, TypeVar, overload
 
 __all__ = ["READ_ONLY_MESSAGE", "Headers", "HeadersInit", "MutableHeaders"]
 
+_T = TypeVar("_T")
 HeadersInit = Mapping[str, str] | Iterable[tuple[str, str]]
 READ_ONLY_MESSAGE = (
     "Headers cannot be modified: request headers are read-only. Set headers on the "
@@ -48,10 +49,28 @@ class Headers(Mapping[str, str]):
         return [v.decode("latin-1") for k, v in self._raw if k == key]
 
     def __getitem__(self, name: str) -> str:
-        values = self.get_all(name)
-        if not values:
+        value = self.get(name)
+        if value is None:
             raise KeyError(name)
-        return ", ".join(values)
+        return value
+
+    @overload
+    def get(self, name: str, /) -> str | None: ...
+    @overload
+    def get(self, name: str, default: str, /) -> str: ...
+    @overload
+    def get(self, name: str, default: _T, /) -> str | _T: ...
+
+    def get(self, name: str, default: object = None, /) -> object:
+        """Return header ``name`` (repeated values joined by ", ") or ``default``."""
+        # Written out rather than inherited: Mapping.get goes through a KeyError.
+        key = _lookup_key(name)
+        found: str | None = None
+        for k, v in self._raw:
+            if k == key:
+                value = v.decode("latin-1")
+                found = value if found is None else f"{found}, {value}"
+        return default if found is None else found
 
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str):

@@ -322,7 +322,8 @@ class Request:
                 what is wrong and where (line, column, byte). Differs from Next.js:
                 there it is a 500 unless the handler catches the ``SyntaxError``.
         """
-        return decode_json(await self.body())
+        body = self._body
+        return decode_json(await self.body() if body is None else body)
 
     async def form(self) -> FormData:
         """Parse an urlencoded or multipart body into `FormData`.
