@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+import anyio
 import pytest
 
 from routetree.testing import AsyncTestClient, TestClient
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator
+    from collections.abc import AsyncIterator, Iterator, MutableMapping
 
     import httpx
 
@@ -802,3 +803,56 @@ def test_default_limit_allows_a_large_body(make_project: MakeProject) -> None:
         response = client.post("/api/x", content=b"x" * (1024 * 1024))
     assert response.status_code == 200
     assert json.loads(response.content) == {"size": 1024 * 1024, "declared": "1048576"}
+
+
+@pytest.mark.anyio
+async def test_streamed_echo_keeps_data_in_the_final_body_message(
+    make_project: MakeProject,
+) -> None:
+    # A server may deliver the last bytes together with the end of the body
+    # (more_body False): piping request.stream() into the response must keep them.
+    from routetree import create_app
+
+    project = make_project(
+        {
+            "app/api/pipe/route.py": (
+                "from routetree import Response\n\n\n"
+                "async def POST(request):\n"
+                "    return Response(request.stream())\n"
+            )
+        }
+    )
+    app = create_app(project)
+    messages = [
+        {"type": "http.request", "body": b"first,", "more_body": True},
+        {"type": "http.request", "body": b"second,", "more_body": True},
+        {"type": "http.request", "body": b"last", "more_body": False},
+    ]
+    sent: list[dict[str, object]] = []
+
+    async def receive() -> dict[str, object]:
+        if messages:
+            return messages.pop(0)
+        await anyio.sleep(10)  # the client stays connected until the response is done
+        return {"type": "http.disconnect"}
+
+    async def send(message: MutableMapping[str, object]) -> None:
+        sent.append(dict(message))
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/api/pipe",
+        "raw_path": b"/api/pipe",
+        "query_string": b"",
+        "headers": [],
+    }
+    with anyio.fail_after(5):
+        await app(scope, receive, send)
+    body = b"".join(
+        bytes(m["body"])  # type: ignore[call-overload]
+        for m in sent
+        if m["type"] == "http.response.body"
+    )
+    assert sent[0]["status"] == 200
+    assert body == b"first,second,last"

@@ -273,8 +273,9 @@ class Request:
                 raise self._too_large()
             self._chunks.append(chunk)
         if not message.get("more_body", False):
+            # _chunks stays as it is: a stream() in progress still walks it by index.
+            # (Joining one chunk gives that chunk itself, so most bodies cost no copy.)
             self._body = b"".join(self._chunks)
-            self._chunks = [self._body] if self._body else []
 
     def disconnect_waiter(self) -> Callable[[], Awaitable[None]]:
         """Return a coroutine function that returns once the client has gone away.
