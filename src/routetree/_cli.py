@@ -7,6 +7,7 @@ traceback too.
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -39,6 +40,7 @@ __all__ = ["cli", "main"]
 _DIRECTORY = click.argument(
     "directory", default=".", type=click.Path(file_okay=False, path_type=Path)
 )
+_HOST_HELP = "Interface to listen on. [env: HOST]"
 _PORT_HELP = "Port to listen on; 0 picks a free one. [env: PORT]"
 
 
@@ -67,7 +69,7 @@ def _load(directory: Path) -> Project:
 @click.version_option(__version__, "--version", "-V", prog_name="routetree")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for errors.")
 def cli(debug: bool) -> None:
-    r"""Serve a folder of Next.js-style route.py files over ASGI.
+    """Serve a folder of Next.js-style route.py files over ASGI.
 
     \b
     Examples:
@@ -78,10 +80,12 @@ def cli(debug: bool) -> None:
 
 @cli.command()
 @_DIRECTORY
-@click.option("--host", envvar="HOST", default="127.0.0.1", show_default=True)
+@click.option(
+    "--host", envvar="HOST", default="127.0.0.1", show_default=True, help=_HOST_HELP
+)
 @click.option("--port", envvar="PORT", default=3000, show_default=True, help=_PORT_HELP)
 def dev(directory: Path, host: str, port: int) -> None:
-    r"""Serve in dev mode: reload on every change, tracebacks in 500s, request log.
+    """Serve in dev mode: reload on every change, tracebacks in 500s, request log.
 
     \b
     Example:
@@ -106,7 +110,7 @@ def dev(directory: Path, host: str, port: int) -> None:
 @cli.command()
 @_DIRECTORY
 def build(directory: Path) -> None:
-    r"""Import every route, validate the tree, print the table, write .routetree/.
+    """Import every route, validate the tree, print the table, write .routetree/.
 
     Exits non-zero on any error, naming the file.
 
@@ -115,6 +119,8 @@ def build(directory: Path) -> None:
       routetree build .
     """
     configure_logging()
+    # build prints each warning itself, under the table: not twice.
+    logging.getLogger("routetree").setLevel(logging.ERROR)
     directory = directory.resolve()
     load_env(directory, "production")
     project = _load(directory)
@@ -122,8 +128,9 @@ def build(directory: Path) -> None:
     path = write_manifest(project)
     console = stdout_console()
     console.print()
+    count = len(project.routes)
     console.print(
-        f"✓ Built {len(project.routes)} routes; manifest: "
+        f"✓ Built {count} route{'' if count == 1 else 's'}; manifest: "
         f"{path.relative_to(directory).as_posix()}",
         markup=False,
     )
@@ -133,7 +140,9 @@ def build(directory: Path) -> None:
 
 @cli.command()
 @_DIRECTORY
-@click.option("--host", envvar="HOST", default="0.0.0.0", show_default=True)
+@click.option(
+    "--host", envvar="HOST", default="0.0.0.0", show_default=True, help=_HOST_HELP
+)
 @click.option("--port", envvar="PORT", default=3000, show_default=True, help=_PORT_HELP)
 @click.option(
     "--workers",
@@ -143,7 +152,7 @@ def build(directory: Path) -> None:
     help="Worker processes sharing the port.",
 )
 def start(directory: Path, host: str, port: int, workers: int) -> None:
-    r"""Serve in production mode (uses a fresh .routetree/ from build).
+    """Serve in production mode (uses a fresh .routetree/ from build).
 
     SIGTERM stops accepting and lets in-flight requests finish.
 
@@ -175,7 +184,7 @@ def start(directory: Path, host: str, port: int, workers: int) -> None:
     "--json", "as_json", is_flag=True, help="Write the table as JSON to stdout."
 )
 def routes(directory: Path, as_json: bool) -> None:
-    r"""Print the route table: path, methods, kind and file.
+    """Print the route table: path, methods, kind and file.
 
     \b
     Example:
@@ -195,7 +204,7 @@ def routes(directory: Path, as_json: bool) -> None:
 @cli.command()
 @click.argument("name", type=click.Path(file_okay=False, path_type=Path))
 def new(name: Path) -> None:
-    r"""Create a new project that `routetree dev NAME` serves at once.
+    """Create a new project that `routetree dev NAME` serves at once.
 
     \b
     Example:

@@ -114,7 +114,12 @@ def print_route_table(project: Project) -> None:
             Text(kind),
             Text(route.definition.relative_file),
         )
-    console = stdout_console()
+    # Piped output (CI logs, grep) gets no terminal width: never fold a path there.
+    console = (
+        stdout_console()
+        if sys.stdout.isatty()
+        else Console(highlight=False, width=10_000)
+    )
     console.print(table)
     console.print()
     console.print(Text(LEGEND))
