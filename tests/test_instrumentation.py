@@ -537,3 +537,51 @@ def test_instrumentation_is_found_only_beside_app(
 
     assert response.status_code == 200
     assert _entries(record) == ["handler"]
+
+
+def test_a_5xx_http_error_raised_on_purpose_is_reported(
+    make_project: MakeProject, record: Path
+) -> None:
+    project = make_project(
+        {
+            "instrumentation.py": RECORDING_INSTRUMENTATION,
+            "app/api/busy/route.py": (
+                "from routetree import HTTPError\n\n\n"
+                "def GET():\n    raise HTTPError(503, 'database is down')\n"
+            ),
+        }
+    )
+    with TestClient(project) as client:
+        response = client.get("/api/busy")
+    assert response.status_code == 503
+    assert response.json() == {
+        "error": "Service Unavailable",
+        "detail": "database is down",
+    }
+    [entry] = _errors(record)
+    assert entry["error"] == "HTTPError"
+    assert entry["context"]["route_path"] == "/api/busy"
+
+
+def test_register_failing_in_dev_mode_is_shown_on_every_request(
+    make_project: MakeProject,
+) -> None:
+    project = make_project(
+        {
+            "instrumentation.py": (
+                "def register():\n    raise RuntimeError('db down')\n"
+            ),
+            "app/api/x/route.py": (
+                "from routetree import Response\n\n\n"
+                "async def GET():\n    return Response('x')\n"
+            ),
+        }
+    )
+    with TestClient(project, dev=True) as client:
+        first = client.get("/api/x")
+        page = client.get("/api/x", headers={"accept": "text/html"})
+    assert first.status_code == 500
+    details = first.json()["exception"]
+    assert (details["type"], details["message"]) == ("RuntimeError", "db down")
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    assert "db down" in page.text

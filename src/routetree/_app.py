@@ -23,7 +23,8 @@ import anyio
 from ._context import current_request
 from ._discovery import find_app_dir
 from ._env import Mode, load_env
-from ._error_responses import error_response
+from ._error_responses import error_response, internal_error_response
+from ._headers import Headers
 from ._invoke import (
     CompiledRoute,
     failure_outcome,
@@ -83,6 +84,9 @@ class RouteTreeApp:
         )
         self._instrumentation = project.instrumentation
         self._started = project.instrumentation is None
+        # In dev mode a failing register() is shown on every request, as a broken
+        # route file is, instead of stopping the server.
+        self._startup_error: Exception | None = None
         self._startup_lock = anyio.Lock()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -92,8 +96,15 @@ class RouteTreeApp:
             return
         # The hot path: everything a successful request needs is in this method and
         # _handle, so that a request costs as few calls as possible.
-        if not self._started:  # servers that skip the lifespan protocol
-            await self.startup()
+        if not self._started:  # start-up failed in dev, or the server skips lifespan
+            failure = self._startup_error or await self._start_for_request()
+            if failure is not None:
+                accept = Headers(scope["headers"]).get("accept", "")
+                page = internal_error_response(
+                    failure, dev=True, html="text/html" in accept
+                )
+                await page.send(send, head_only=scope["method"] == "HEAD")
+                return
         method: str = scope["method"]
         path = request_path(scope)
         response = (
@@ -228,6 +239,18 @@ class RouteTreeApp:
                 await self._instrumentation.run_register()
             self._started = True
 
+    async def _start_for_request(self) -> Exception | None:
+        """Start up on the first request; in dev mode, return a failure to show."""
+        try:
+            await self.startup()
+        except Exception as exc:
+            if not self.dev:
+                raise
+            logger.exception("Start-up failed")
+            self._startup_error = exc
+            return exc
+        return None
+
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
             message = await receive()
@@ -236,8 +259,12 @@ class RouteTreeApp:
                     await self.startup()
                 except Exception as exc:
                     logger.exception("Start-up failed")
-                    await send({"type": "lifespan.startup.failed", "message": str(exc)})
-                    return
+                    if not self.dev:
+                        await send(
+                            {"type": "lifespan.startup.failed", "message": str(exc)}
+                        )
+                        return
+                    self._startup_error = exc
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 await send({"type": "lifespan.shutdown.complete"})

@@ -191,6 +191,8 @@ def routes(directory: Path, as_json: bool) -> None:
       routetree routes . --json
     """
     configure_logging()
+    directory = directory.resolve()
+    load_env(directory, "production")  # route modules may read it when imported
     project = _load(directory)
     if as_json:
         sys.stdout.write(

@@ -115,6 +115,6 @@ pre{{background:#f6f6f6;padding:1rem;overflow:auto}} h1{{color:#b00020}}</style>
 <body><h1>{text("type")}</h1><pre>{text("message")}</pre>
 <p>{text("file")}, line {text("line")}</p>
 <h2>Traceback</h2><pre>{text("traceback")}</pre>
-<p>routetree dev mode: this page is never shown outside <code>routetree dev</code>.</p>
+<p>routetree dev mode: this page is shown only in dev mode.</p>
 </body></html>
 """

@@ -25,6 +25,8 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import anyio.to_thread
+
 from ._errors import RouteImportError
 from ._loader import import_file
 
@@ -74,9 +76,15 @@ class Instrumentation:
             "route_type": "route",
         }
         try:
-            result = self.on_request_error(error, request_info, context)
-            if inspect.isawaitable(result):
-                await result
+            hook = self.on_request_error
+            if inspect.iscoroutinefunction(hook):
+                await hook(error, request_info, context)
+            else:  # a plain def may block (a network call): keep it off the loop
+                result = await anyio.to_thread.run_sync(
+                    hook, error, request_info, context
+                )
+                if inspect.isawaitable(result):
+                    await result
         except Exception:
             logger.exception("Error in on_request_error of %s", INSTRUMENTATION_FILE)
 

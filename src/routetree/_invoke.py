@@ -138,7 +138,9 @@ def failure_outcome(
     if isinstance(exc, ControlFlowSignal):
         return Outcome(exc.response)
     if isinstance(exc, HTTPError):
-        return Outcome(error_response(exc.status, exc.detail, exc.headers))
+        response = error_response(exc.status, exc.detail, exc.headers)
+        # A 5xx the handler chose is still a failure worth reporting.
+        return Outcome(response, exc if exc.status >= 500 else None)
     if isinstance(exc, ClientDisconnectedError) or not isinstance(exc, Exception):
         raise exc
     logger.error(

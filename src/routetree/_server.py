@@ -161,7 +161,8 @@ def run_workers(directory: Path, sock: socket.socket, count: int) -> int:
             status = worker.poll()
             if status is None:
                 continue
-            if time.monotonic() - started[index] < _STARTUP_GRACE or status == 1:
+            # 1: the project failed to load; 3: uvicorn's "startup failed" (register()).
+            if time.monotonic() - started[index] < _STARTUP_GRACE or status in (1, 3):
                 stopping.set()
                 code = 1
                 break
