@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 
 import anyio
 
+from ._compression import GzipSend, accepts_gzip
+from ._config import ProjectConfig
 from ._context import current_request
 from ._discovery import find_app_dir
 from ._env import Mode, load_env
@@ -35,6 +37,7 @@ from ._invoke import (
 )
 from ._loader import HTTP_METHODS
 from ._matcher import Matcher
+from ._pipeline import Pipeline
 from ._project import Project, load_project
 from ._request import DEFAULT_MAX_BODY_SIZE, ClientDisconnectedError, Request
 from ._response import Response
@@ -75,6 +78,7 @@ class RouteTreeApp:
     ) -> None:
         self.project = project
         self.dev = dev
+        self.max_body_size = max_body_size
         self._matcher: Matcher[CompiledRoute] = Matcher(
             (
                 route.definition.segments,
@@ -88,6 +92,12 @@ class RouteTreeApp:
         # route file is, instead of stopping the server.
         self._startup_error: Exception | None = None
         self._startup_lock = anyio.Lock()
+        # A project with neither config nor middleware never pays for those stages.
+        self._pipeline = (
+            Pipeline(self, project.config, project.middleware)
+            if project.middleware is not None or project.config != ProjectConfig()
+            else None
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one ASGI connection (http, lifespan; websockets are refused)."""
@@ -105,6 +115,14 @@ class RouteTreeApp:
                 )
                 await page.send(send, head_only=scope["method"] == "HEAD")
                 return
+        for name, value in scope["headers"]:
+            if name == b"accept-encoding":
+                if accepts_gzip(value.decode("latin-1")):
+                    send = GzipSend(send)
+                break
+        if self._pipeline is not None:
+            await self._pipeline(scope, receive, send)
+            return
         method: str = scope["method"]
         path = request_path(scope)
         response = (
@@ -113,22 +131,40 @@ class RouteTreeApp:
             else self._refuse(method, path, scope)
         )
         if response is None:
-            found = self._matcher.match(normalize_escapes(path))
-            if found is None:
-                response = error_response(404)
-            else:
-                route, params = found
-                handler = route.handlers.get(method)
-                if handler is not None:
-                    await self._handle(
-                        scope, receive, send, path, route, handler, params
-                    )
-                    return
-                response = (
-                    Response(None, status=204, headers={"allow": route.allow})
-                    if method == "OPTIONS"
-                    else error_response(405, headers={"allow": route.allow})
+            await self.answer(scope, receive, send, path, self.match(path))
+            return
+        await response.send(send, head_only=method == "HEAD")
+
+    def match(self, path: str) -> tuple[CompiledRoute, Params] | None:
+        """Find the route for a raw path (below any base path)."""
+        return self._matcher.match(normalize_escapes(path))
+
+    async def answer(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        path: str,
+        found: tuple[CompiledRoute, Params] | None,
+        request: Request | None = None,
+    ) -> None:
+        """Answer a routed request: 404, 405, the automatic OPTIONS, or the handler."""
+        method: str = scope["method"]
+        if found is None:
+            response = error_response(404)
+        else:
+            route, params = found
+            handler = route.handlers.get(method)
+            if handler is not None:
+                await self._handle(
+                    scope, receive, send, path, route, handler, params, request
                 )
+                return
+            response = (
+                Response(None, status=204, headers={"allow": route.allow})
+                if method == "OPTIONS"
+                else error_response(405, headers={"allow": route.allow})
+            )
         await response.send(send, head_only=method == "HEAD")
 
     async def _other(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -147,9 +183,15 @@ class RouteTreeApp:
         route: CompiledRoute,
         handler: Handler,
         params: Params,
+        request: Request | None = None,
     ) -> None:
         """Run the handler with the request in context; send; then after() work."""
-        request = Request(scope, receive, path=path, max_body_size=route.max_body_size)
+        if request is None:
+            request = Request(
+                scope, receive, path=path, max_body_size=route.max_body_size
+            )
+        else:
+            request.set_max_body_size(route.max_body_size)
         token = current_request.set(request)
         try:
             try:
@@ -206,29 +248,49 @@ class RouteTreeApp:
             current_request.reset(token)
 
     def _refuse(self, method: str, path: str, scope: Scope) -> Response | None:
-        """Answer what is wrong before routing.
+        """Answer what is wrong before routing: bad method or escape, trailing slash."""
+        return self.refuse_early(method, path) or self.trailing_slash_redirect(
+            path, scope, add=False
+        )
 
-        Bad method, bad escape, trailing slash.
-        """
+    def refuse_early(self, method: str, path: str) -> Response | None:
+        """A 400 for a method outside the seven or a malformed percent escape."""
         if method not in _METHODS:
             return error_response(400, _UNSUPPORTED_METHOD.format(method))
         problem = check_percent_escapes(path)
         if problem is not None:
             return error_response(400, f"Malformed URL: {problem}.")
-        if len(path) > 1 and path.endswith("/"):
-            # Collapse leading slashes and backslashes too: "//evil.example/" or
-            # "/\evil.example/" must not become a redirect to another host (browsers
-            # read "/\" as "//").
-            target = "/" + path.lstrip("/\\").rstrip("/")
-            query: bytes = scope.get("query_string", b"")
-            if query:
-                target += "?" + query.decode("latin-1")
-            return Response(
-                target,
-                status=308,
-                headers={"location": target, "refresh": f"0;url={target}"},
-            )
         return None
+
+    def trailing_slash_redirect(
+        self, path: str, scope: Scope, *, add: bool, base_path: str = ""
+    ) -> Response | None:
+        """The 308 that removes (or, with ``add``, adds) a path's trailing slash.
+
+        With ``add`` (config ``trailing_slash = true``) a last segment that looks like
+        a file (``hello.json``) gets no slash, and loses one it has, as in Next.js.
+        """
+        if path == "/":
+            return None
+        last = path.rstrip("/").rpartition("/")[2]
+        wants_slash = add and "." not in last
+        has_slash = path.endswith("/")
+        if has_slash == wants_slash:
+            return None
+        # Collapse leading slashes and backslashes too: "//evil.example/" or
+        # "/\evil.example/" must not become a redirect to another host (browsers
+        # read "/\" as "//").
+        target = base_path + "/" + path.lstrip("/\\").rstrip("/")
+        if wants_slash:
+            target += "/"
+        query: bytes = scope.get("query_string", b"")
+        if query:
+            target += "?" + query.decode("latin-1")
+        return Response(
+            target,
+            status=308,
+            headers={"location": target, "refresh": f"0;url={target}"},
+        )
 
     async def startup(self) -> None:
         """Run start-up work once: ``register()`` of ``instrumentation.py``."""

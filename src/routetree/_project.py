@@ -6,13 +6,15 @@ Discover, validate and import every route, once, before serving.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from ._config import ProjectConfig, load_config
 from ._discovery import discover_routes
 from ._instrumentation import Instrumentation, load_instrumentation
 from ._loader import LoadedRoute, load_route
 from ._manifest import read_manifest
+from ._middleware import Middleware, load_middleware
 from ._routetable import precedence_key, validate_route_tree
 
 __all__ = ["Project", "load_project"]
@@ -25,6 +27,8 @@ class Project:
     directory: Path
     routes: list[LoadedRoute]
     instrumentation: Instrumentation | None = None
+    config: ProjectConfig = field(default_factory=ProjectConfig)
+    middleware: Middleware | None = None
 
     @property
     def warnings(self) -> list[str]:
@@ -57,7 +61,8 @@ def load_project(project_dir: str | Path, *, use_manifest: bool = False) -> Proj
         definitions = discover_routes(directory)
         validate_route_tree(definitions)
         ordered = sorted(definitions, key=precedence_key)
+    config = load_config(directory)
     instrumentation = load_instrumentation(directory)
-    return Project(
-        directory, [load_route(directory, d) for d in ordered], instrumentation
-    )
+    middleware = load_middleware(directory)
+    routes = [load_route(directory, d) for d in ordered]
+    return Project(directory, routes, instrumentation, config, middleware)

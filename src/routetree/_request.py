@@ -10,6 +10,7 @@ kept, so it can be read again in any form (``body()``, ``text()``, ``json()``,
 from __future__ import annotations
 
 from collections import deque
+from ipaddress import IPv4Network, IPv6Network, ip_address
 from typing import TYPE_CHECKING, NamedTuple
 
 import anyio
@@ -36,6 +37,7 @@ __all__ = [
 ]
 
 DEFAULT_MAX_BODY_SIZE = 10 * 1024 * 1024
+IPNetwork = IPv4Network | IPv6Network
 
 
 class Address(NamedTuple):
@@ -154,6 +156,7 @@ class Request:
         "_url",
         "method",
         "state_for_functions",
+        "trusted_proxies",
     )
 
     def __init__(
@@ -180,6 +183,9 @@ class Request:
         self._receive_channel: _ReceiveChannel | None = None
         # What cookies() and after() collect (routetree._context); None until used.
         self.state_for_functions: RequestState | None = None
+        # Networks of proxies whose X-Forwarded-For is believed (config
+        # trusted_proxies); none by default.
+        self.trusted_proxies: tuple[IPNetwork, ...] = ()
 
     @property
     def scope(self) -> Scope:
@@ -232,10 +238,47 @@ class Request:
     def ip(self) -> str | None:
         """The client's IP address.
 
-        The peer's; no proxy headers are trusted by default.
+        The peer's address, unless the peer is one of the config's
+        ``trusted_proxies``: then the right-most ``X-Forwarded-For`` entry that is not
+        itself a trusted proxy (entries further left are the client's to forge).
         """
         client = self._scope.get("client")
-        return client[0] if client else None
+        peer: str | None = client[0] if client else None
+        if peer is None or not self.trusted_proxies or not self._is_trusted(peer):
+            return peer
+        forwarded = ",".join(self.headers.get_all("x-forwarded-for"))
+        for entry in reversed([e.strip() for e in forwarded.split(",") if e.strip()]):
+            if not self._is_trusted(entry):
+                return entry
+        return peer
+
+    def _is_trusted(self, address: str) -> bool:
+        try:
+            ip = ip_address(address)
+        except ValueError:
+            return False
+        return any(ip in network for network in self.trusted_proxies)
+
+    def rewrite_path(self, path: str) -> None:
+        """Serve this request as ``path`` (a rewrite): ``url.path`` says so from now."""
+        self._path = path
+        self._url = None
+
+    def reset_url(self) -> None:
+        """Forget the parsed URL (the scope's query string was replaced)."""
+        self._url = None
+
+    def override_headers(self, headers: list[tuple[bytes, bytes]]) -> None:
+        """Replace the named request headers (``Response.next(request_headers=)``)."""
+        names = {name for name, _ in headers}
+        kept = [h for h in self._scope["headers"] if h[0] not in names]
+        self._scope = {**self._scope, "headers": kept + headers}
+        self._headers = None
+        self._cookies = None
+
+    def set_max_body_size(self, size: int) -> None:
+        """Apply the route's body size limit (known once the request is routed)."""
+        self._max_body_size = size
 
     async def stream(self) -> AsyncIterator[bytes]:
         """Yield the body in chunks as they arrive (from memory if already read).

@@ -1,0 +1,139 @@
+"""``middleware.py`` (or ``proxy.py``): code that runs before routing.
+
+::
+
+    # middleware.py, next to app/
+    from routetree import Request, Response
+
+    config = {"matcher": ["/api/admin/:path*"]}
+
+    async def middleware(request: Request) -> Response | None:
+        if request.headers.get("authorization") != "Bearer ok":
+            return Response.json({"error": "unauthorized"}, status=401)
+        return Response.next(request_headers={"x-user": "ada"}, headers={"x-mw": "1"})
+
+The function (``middleware`` in ``middleware.py``, ``proxy`` in ``proxy.py``, sync or
+async) runs for every request whose path matches ``config["matcher"]``, or for every
+request when there is no matcher. It returns:
+
+- ``None`` or ``Response.next(...)``: continue to the route, the handler seeing the
+  given ``request_headers`` and the client getting the given ``headers``;
+- ``Response.rewrite(url)``: serve another path of this app instead;
+- any other `Response` (a redirect included): answer with it; the route is not run.
+
+Matching runs on the same path that routing uses, decoded segment by segment and
+with doubled slashes collapsed, and no request header can turn it off: Next.js's
+``x-middleware-subrequest`` (CVE-2025-29927) means nothing here. A middleware that
+raises answers 500 and the route is not run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import anyio.to_thread
+
+from ._errors import RouteImportError, RouteTreeError
+from ._loader import import_file
+from ._patterns import MatcherRule, compile_matcher
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from ._request import Request
+
+__all__ = ["Middleware", "RequestConditions", "load_middleware"]
+
+_FILES = {"middleware.py": "middleware", "proxy.py": "proxy"}
+
+
+class RequestConditions:
+    """A `Request` as ``has``/``missing`` conditions read it (a `RequestView`)."""
+
+    __slots__ = ("_request",)
+
+    def __init__(self, request: Request) -> None:
+        self._request = request
+
+    def header(self, name: str) -> str | None:
+        """The request header ``name``."""
+        return self._request.headers.get(name)
+
+    def cookie(self, name: str) -> str | None:
+        """The request cookie ``name``."""
+        return self._request.cookies.get(name)
+
+    def query(self, name: str) -> str | None:
+        """The first query parameter ``name``."""
+        return self._request.url.search_params.get(name)
+
+    def host(self) -> str | None:
+        """The host the request was sent to (without its port)."""
+        return self._request.url.host
+
+
+@dataclass(frozen=True, slots=True)
+class Middleware:
+    """A loaded middleware: its function and when it runs."""
+
+    file: str
+    function: Callable[[Request], object]
+    is_async: bool
+    rules: list[MatcherRule] | None
+
+    def applies_to(self, path: str, request: Request) -> bool:
+        """Whether the middleware runs for this request (raw ``path``)."""
+        if self.rules is None:
+            return True
+        view = RequestConditions(request)
+        return any(rule.matches(path, view) for rule in self.rules)
+
+    async def run(self, request: Request) -> object:
+        """Call the middleware function; return what it returned."""
+        if self.is_async:
+            return await self.function(request)  # type: ignore[misc]
+        result = await anyio.to_thread.run_sync(self.function, request)
+        if inspect.isawaitable(result):
+            result = await result
+        return result
+
+
+def load_middleware(project_dir: Path) -> Middleware | None:
+    """Import the project's ``middleware.py`` or ``proxy.py``, if it has one.
+
+    Raises:
+        RouteTreeError: Both files exist.
+        RouteImportError: The file fails to import or does not export its function.
+        ConfigError: ``config["matcher"]`` is not a valid matcher.
+    """
+    present = [name for name in _FILES if (project_dir / name).is_file()]
+    if not present:
+        return None
+    if len(present) > 1:
+        raise RouteTreeError(
+            "Both middleware.py and proxy.py exist in the project. Keep one: proxy.py "
+            "(exporting proxy) is the Next.js 16 name, middleware.py (exporting "
+            "middleware) the older one."
+        )
+    file = present[0]
+    name = _FILES[file]
+    digest = hashlib.sha1(str(project_dir).encode(), usedforsecurity=False).hexdigest()
+    module = import_file(
+        f"_routetree_middleware_{digest[:10]}", project_dir / file, file
+    )
+    function = getattr(module, name, None)
+    if not callable(function):
+        raise RouteImportError(
+            f"{file} does not export a function named {name}. Define "
+            f"`async def {name}(request)` returning a Response, Response.next() or "
+            "None."
+        )
+    config = getattr(module, "config", None)
+    matcher = config.get("matcher") if isinstance(config, dict) else None
+    rules = None if matcher is None else compile_matcher(matcher, file)
+    is_async = inspect.iscoroutinefunction(function)
+    return Middleware(file, function, is_async, rules)

@@ -1,0 +1,263 @@
+"""The request pipeline of a project with ``routetree.toml`` or ``middleware.py``.
+
+A project with neither is served by `routetree._app.RouteTreeApp`'s own short path;
+this one adds the stages, in Next.js's order:
+
+1. refusals (unknown method, malformed escapes), then ``base_path`` (a path outside it
+   is a 404) and the trailing-slash redirect of the ``trailing_slash`` setting;
+2. config ``headers`` (added to every response, errors included);
+3. config ``redirects``;
+4. CORS: a preflight is answered here; other responses get the CORS headers;
+5. middleware (``middleware.py`` / ``proxy.py``) when its matcher matches;
+6. ``rewrites.before_files``, the routes, ``rewrites.after_files``, then
+   ``rewrites.fallback``.
+
+Every stage matches on the same path (below ``base_path``) that routing uses.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from ._cors import CorsPolicy, is_preflight
+from ._error_responses import error_response
+from ._middleware import RequestConditions
+from ._patterns import check_conditions
+from ._request import Request
+from ._response import ContinueDirective, Response, RewriteDirective
+from ._url import check_percent_escapes, normalize_escapes, request_path
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ._app import RouteTreeApp
+    from ._config import ProjectConfig, RewriteRule
+    from ._middleware import Middleware
+    from ._types import Message, Receive, Scope, Send
+
+__all__ = ["Pipeline", "with_headers"]
+
+logger = logging.getLogger("routetree")
+_RawHeaders = list[tuple[bytes, bytes]]
+_ACCUMULATING = frozenset({b"set-cookie", b"vary"})
+
+
+def with_headers(send: Send, extra: _RawHeaders) -> Send:
+    """Wrap ``send`` so the response also carries ``extra`` headers.
+
+    A header the response sets itself wins, except ``Set-Cookie`` and ``Vary``, which
+    add up (config cookies come first, as in Next.js).
+    """
+    if not extra:
+        return send
+
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            own: _RawHeaders = list(message.get("headers", []))
+            names = {name for name, _ in own}
+            added = [h for h in extra if h[0] in _ACCUMULATING or h[0] not in names]
+            message = {**message, "headers": added + own}
+        await send(message)
+
+    return send_with_headers
+
+
+class Pipeline:
+    """The configured request path (see the module docstring)."""
+
+    def __init__(
+        self, app: RouteTreeApp, config: ProjectConfig, middleware: Middleware | None
+    ) -> None:
+        self.app = app
+        self.config = config
+        self.middleware = middleware
+        cors = config.cors
+        self.cors = (
+            None
+            if cors is None
+            else CorsPolicy(
+                cors.origins,
+                cors.methods,
+                cors.headers,
+                cors.expose_headers,
+                cors.credentials,
+                cors.max_age,
+            )
+        )
+        self.trusted = config.trusted_networks
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one HTTP request through every stage."""
+        app, config = self.app, self.config
+        method: str = scope["method"]
+        raw_path = request_path(scope)
+        refused = app.refuse_early(method, raw_path)
+        if refused is not None:
+            await refused.send(send, head_only=method == "HEAD")
+            return
+        path = self._below_base_path(raw_path)
+        if path is None:
+            await error_response(404).send(send, head_only=method == "HEAD")
+            return
+        request = Request(scope, receive, path=path, max_body_size=app.max_body_size)
+        request.trusted_proxies = self.trusted
+        conditions = RequestConditions(request)
+
+        extra: _RawHeaders = []
+        for rule in config.headers:
+            if rule.pattern.match(path) is not None and check_conditions(
+                rule.has_conditions, rule.missing_conditions, conditions
+            ):
+                extra += [
+                    (e.key.lower().encode("latin-1"), e.value.encode("latin-1"))
+                    for e in rule.headers
+                ]
+        origin = request.headers.get("origin")
+        if (
+            self.cors is not None
+            and origin is not None
+            and is_preflight(method, request.headers)
+        ):
+            found = app.match(path)
+            allow = found[0].allow if found else None
+            preflight = self.cors.preflight_headers(
+                origin,
+                request.headers.get("access-control-request-method"),
+                request.headers.get("access-control-request-headers"),
+            )
+            answer = Response(None, status=204)
+            if allow:
+                answer.headers["allow"] = allow
+            await answer.send(with_headers(send, extra + (preflight or [])))
+            return
+        if self.cors is not None:
+            extra += self.cors.response_headers(origin)
+        send = with_headers(send, extra)
+
+        redirect = self._redirect(path, request, conditions)
+        if redirect is not None:
+            await redirect.send(send, head_only=method == "HEAD")
+            return
+        slash = app.trailing_slash_redirect(
+            path, scope, add=config.trailing_slash, base_path=config.base_path
+        )
+        if slash is not None:
+            await slash.send(send, head_only=method == "HEAD")
+            return
+
+        if self.middleware is not None and self.middleware.applies_to(path, request):
+            outcome = await self._run_middleware(request)
+            if isinstance(outcome, Response):
+                await outcome.send(send, head_only=method == "HEAD")
+                return
+            path, more_headers = outcome
+            if more_headers:
+                send = with_headers(send, more_headers)
+            request.rewrite_path(path)
+
+        path = self._rewrite(config.rewrites.before_files, path, request, conditions)
+        found = app.match(self._route_path(path))
+        for phase in (config.rewrites.after_files, config.rewrites.fallback):
+            if found is not None:
+                break
+            rewritten = self._rewrite(phase, path, request, conditions)
+            if rewritten != path:
+                path = rewritten
+                found = app.match(self._route_path(path))
+        if path != request.url.path:
+            request.rewrite_path(path)
+        await app.answer(scope, receive, send, path, found, request)
+
+    def _route_path(self, path: str) -> str:
+        # With trailing_slash = true the handler sees "/x/"; the route is "/x".
+        if self.config.trailing_slash and len(path) > 1 and path.endswith("/"):
+            return path[:-1]
+        return path
+
+    def _below_base_path(self, path: str) -> str | None:
+        base = self.config.base_path
+        if not base:
+            return path
+        if path == base:
+            return "/"
+        if path.startswith(base + "/"):
+            return path[len(base) :]
+        return None
+
+    def _redirect(
+        self, path: str, request: Request, conditions: RequestConditions
+    ) -> Response | None:
+        for rule in self.config.redirects:
+            params = rule.pattern.match(path)
+            if params is None or not check_conditions(
+                rule.has_conditions, rule.missing_conditions, conditions
+            ):
+                continue
+            location = rule.fill(params)
+            query = request.url.query
+            if query:
+                location += ("&" if "?" in location else "?") + query
+            response = Response(location, status=rule.status)
+            response.headers["location"] = location
+            if rule.status == 308:
+                response.headers["refresh"] = f"0;url={location}"
+            return response
+        return None
+
+    def _rewrite(
+        self,
+        rules: Sequence[RewriteRule],
+        path: str,
+        request: Request,
+        conditions: RequestConditions,
+    ) -> str:
+        for rule in rules:
+            params = rule.pattern.match(path)
+            if params is not None and check_conditions(
+                rule.has_conditions, rule.missing_conditions, conditions
+            ):
+                return _path_of(rule.fill(params), request)
+        return path
+
+    async def _run_middleware(
+        self, request: Request
+    ) -> Response | tuple[str, _RawHeaders]:
+        """Run the middleware: a response to send, or the path to route and headers."""
+        assert self.middleware is not None
+        try:
+            result = await self.middleware.run(request)
+        except Exception:
+            logger.exception("Error in %s", self.middleware.file)
+            return error_response(500)
+        path = request.url.path
+        if result is None:
+            return path, []
+        if isinstance(result, ContinueDirective):
+            if result.request_headers is not None:
+                request.override_headers(result.request_headers.raw)
+            return path, list(result.headers.raw)
+        if isinstance(result, RewriteDirective):
+            return _path_of(result.url, request), list(result.headers.raw)
+        if isinstance(result, Response):
+            return result
+        logger.error(
+            "%s returned %s: return None, a Response, Response.next() or "
+            "Response.rewrite(url).",
+            self.middleware.file,
+            type(result).__name__,
+        )
+        return error_response(500)
+
+
+def _path_of(url: str, request: Request) -> str:
+    """The path of a rewrite target; a query in it replaces the request's."""
+    parts = urlsplit(url)
+    if parts.query:
+        request.scope["query_string"] = parts.query.encode("latin-1")
+        request.reset_url()
+    path = parts.path or "/"
+    if check_percent_escapes(path) is not None:
+        return path
+    return normalize_escapes(path)

@@ -1,0 +1,2 @@
+async def GET():
+    raise ValueError("boom")

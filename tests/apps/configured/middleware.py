@@ -1,0 +1,18 @@
+from routetree import Request, Response
+
+config = {"matcher": ["/api/protected/:path*"]}
+
+
+async def middleware(request: Request) -> Response | None:
+    path = request.url.path
+    if path.endswith("/boom"):
+        raise RuntimeError("middleware failed")
+    if path.endswith("/rewrite"):
+        return Response.rewrite("/api/hello")
+    if path.endswith("/redirect"):
+        return Response.redirect("/api/hello")
+    if request.headers.get("authorization") != "Bearer ok":
+        return Response.json(
+            {"success": False, "message": "authentication failed"}, status=401
+        )
+    return Response.next(request_headers={"x-user": "ada"}, headers={"x-mw": "1"})

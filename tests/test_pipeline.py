@@ -1,0 +1,309 @@
+"""The configured pipeline: routetree.toml stages and middleware, in Next.js's order."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+import pytest
+
+from routetree import ConfigError, create_app
+from routetree.testing import TestClient, live_server
+from tests.test_server import raw_request
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from tests.conftest import MakeProject
+
+CONFIGURED = Path(__file__).parent / "apps" / "configured"
+ORIGIN = "https://app.example.com"
+
+
+@pytest.fixture
+def client() -> Iterator[TestClient]:
+    with TestClient(CONFIGURED) as test_client:
+        yield test_client
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/api/hello", 200),
+        ("GET", "/api/nothing-here", 404),
+        ("DELETE", "/api/hello", 405),
+        ("GET", "/api/throws", 500),
+    ],
+)
+def test_config_headers_reach_every_answer(
+    client: TestClient, method: str, path: str, status: int
+) -> None:
+    response = client.request(method, path)
+    assert response.status_code == status
+    assert response.headers["x-config-header"] == "yes"
+
+
+def test_config_header_only_under_its_source(make_project: MakeProject) -> None:
+    project = make_project(
+        {
+            "routetree.toml": (
+                '[[headers]]\nsource = "/api/:path*"\n'
+                'headers = [{ key = "x-api", value = "1" }]\n'
+            ),
+            "app/rss.xml/route.py": (
+                "from routetree import Response\n\n\n"
+                "async def GET():\n    return Response('<rss/>')\n"
+            ),
+        }
+    )
+    with TestClient(project) as client:
+        assert "x-api" not in client.get("/rss.xml").headers
+
+
+def test_permanent_redirect_keeps_the_query(client: TestClient) -> None:
+    response = client.get("/api/old/42?x=1")
+    assert response.status_code == 308
+    assert response.headers["location"] == "/api/users/42?x=1"
+    assert response.headers["refresh"] == "0;url=/api/users/42?x=1"
+    assert response.text == "/api/users/42?x=1"
+
+
+def test_temporary_redirect(client: TestClient) -> None:
+    response = client.get("/api/moved-temp")
+    assert response.status_code == 307
+    assert response.headers["location"] == "/api/hello"
+    assert "refresh" not in response.headers
+
+
+def test_rewrite_serves_another_route_with_its_params(client: TestClient) -> None:
+    response = client.get("/api/alias/42")
+    assert response.status_code == 200
+    assert response.json() == {"route": "[id]", "params": {"id": "42"}}
+
+
+def test_cors_preflight_is_answered_before_the_handler(client: TestClient) -> None:
+    response = client.options(
+        "/api/hello",
+        headers={
+            "origin": ORIGIN,
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "content-type",
+        },
+    )
+    assert response.status_code == 204
+    assert response.headers["access-control-allow-origin"] == ORIGIN
+    assert response.headers["access-control-allow-credentials"] == "true"
+    assert response.headers["access-control-max-age"] == "600"
+    assert "POST" in response.headers["access-control-allow-methods"]
+
+
+def test_cors_refuses_other_origins(client: TestClient) -> None:
+    response = client.options(
+        "/api/hello",
+        headers={
+            "origin": "https://evil.example",
+            "access-control-request-method": "POST",
+        },
+    )
+    assert "access-control-allow-origin" not in response.headers
+    simple = client.get("/api/hello", headers={"origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in simple.headers
+
+
+def test_cors_headers_on_an_actual_request(client: TestClient) -> None:
+    response = client.get("/api/hello", headers={"origin": ORIGIN})
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == ORIGIN
+    assert "origin" in response.headers["vary"].lower()
+
+
+def test_middleware_refuses_without_credentials(client: TestClient) -> None:
+    response = client.get("/api/protected/data")
+    assert response.status_code == 401
+    assert response.json() == {"success": False, "message": "authentication failed"}
+    assert response.headers["x-config-header"] == "yes"
+
+
+def test_middleware_passes_request_and_response_headers(client: TestClient) -> None:
+    response = client.get("/api/protected/data", headers={"authorization": "Bearer ok"})
+    assert response.status_code == 200
+    assert response.json() == {"secret": 42, "user": "ada"}
+    assert response.headers["x-mw"] == "1"
+
+
+def test_subrequest_header_does_not_skip_middleware(client: TestClient) -> None:
+    for value in (
+        "middleware:middleware:middleware:middleware:middleware",
+        "proxy:proxy:proxy:proxy:proxy",
+        "src/proxy:src/proxy:src/proxy:src/proxy:src/proxy",
+    ):
+        response = client.get(
+            "/api/protected/data", headers={"x-middleware-subrequest": value}
+        )
+        assert response.status_code == 401
+
+
+def test_middleware_rewrite_and_redirect(client: TestClient) -> None:
+    rewritten = client.get("/api/protected/rewrite")
+    assert rewritten.status_code == 200
+    assert rewritten.json() == {"message": "Hello World", "path": "/api/hello"}
+    redirected = client.get("/api/protected/redirect")
+    assert redirected.status_code == 307
+    assert redirected.headers["location"] == "/api/hello"
+
+
+def test_middleware_that_raises_is_500(client: TestClient) -> None:
+    response = client.get("/api/protected/boom")
+    assert response.status_code == 500
+    assert response.json() == {"error": "Internal Server Error"}
+
+
+def test_ip_from_a_trusted_proxy(client: TestClient) -> None:
+    # The test client's peer is 127.0.0.1, a trusted proxy in routetree.toml.
+    response = client.get(
+        "/api/ip", headers={"x-forwarded-for": "203.0.113.9, 10.0.0.1, 127.0.0.1"}
+    )
+    assert response.json() == {"ip": "10.0.0.1"}
+
+
+def test_ip_is_the_peer_without_trusted_proxies(make_project: MakeProject) -> None:
+    project = make_project(
+        {
+            "app/api/ip/route.py": (
+                "from routetree import Response\n\n\n"
+                "async def GET(request):\n"
+                "    return Response.json({'ip': request.ip})\n"
+            )
+        }
+    )
+    with TestClient(project) as client:
+        response = client.get("/api/ip", headers={"x-forwarded-for": "203.0.113.9"})
+    assert response.json() == {"ip": "127.0.0.1"}
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//api/protected/data",
+        "/api/protected/%64ata",
+        "/API/protected/data",
+        "/api/protected/data/",
+        "/api/protected/data;x=1",
+        "/api/%70rotected/data",
+    ],
+)
+def test_path_tricks_never_reach_the_handler_unauthenticated(target: str) -> None:
+    with live_server(CONFIGURED) as server:
+        response = raw_request(server, "GET", target)
+    # The middleware matches the decoded, collapsed, case-folded path routing sees:
+    # each trick is refused by it (or redirected first, for the trailing slash).
+    assert response.status in (401, 308), (target, response.status)
+    assert b"secret" not in response.body
+
+
+def test_base_path(make_project: MakeProject) -> None:
+    project = make_project(
+        {
+            "routetree.toml": 'base_path = "/v1"\n',
+            "app/api/hello/route.py": (
+                "from routetree import Response\n\n\n"
+                "async def GET(request):\n"
+                "    return Response.json({'path': request.url.path})\n"
+            ),
+        }
+    )
+    with TestClient(project) as client:
+        assert client.get("/v1/api/hello").json() == {"path": "/api/hello"}
+        assert client.get("/api/hello").status_code == 404
+
+
+def test_trailing_slash_true(make_project: MakeProject) -> None:
+    route = (
+        "from routetree import Response\n\n\n"
+        "async def GET(request):\n"
+        "    return Response.json({'path': request.url.path})\n"
+    )
+    project = make_project(
+        {
+            "routetree.toml": "trailing_slash = true\n",
+            "app/api/hello/route.py": route,
+            "app/api/hello.json/route.py": route,
+        }
+    )
+    with TestClient(project) as client:
+        added = client.get("/api/hello")
+        assert (added.status_code, added.headers["location"]) == (308, "/api/hello/")
+        assert client.get("/api/hello/").json() == {"path": "/api/hello/"}
+        assert client.get("/api/hello.json").json() == {"path": "/api/hello.json"}
+        dropped = client.get("/api/hello.json/")
+        assert dropped.headers["location"] == "/api/hello.json"
+
+
+def test_gzip_when_accepted_never_for_event_streams(client: TestClient) -> None:
+    big = client.get("/api/big", headers={"accept-encoding": "gzip"})
+    assert big.headers["content-encoding"] == "gzip"
+    assert "accept-encoding" in big.headers["vary"].lower()
+    assert len(big.json()["items"]) == 200  # httpx decodes it
+    plain = client.get("/api/big", headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+    sse = client.get("/api/sse", headers={"accept-encoding": "gzip"})
+    assert "content-encoding" not in sse.headers
+    assert sse.text.count("data: ") == 3
+
+
+def test_gzip_on_a_project_without_config(make_project: MakeProject) -> None:
+    project = make_project(
+        {
+            "app/api/text/route.py": (
+                "from routetree import Response\n\n\n"
+                "async def GET():\n    return Response('x' * 5000)\n"
+            )
+        }
+    )
+    with TestClient(project) as client:
+        response = client.get("/api/text", headers={"accept-encoding": "gzip"})
+        with client.stream(
+            "GET", "/api/text", headers={"accept-encoding": "gzip"}
+        ) as streamed:
+            raw = b"".join(streamed.iter_raw())
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.text == "x" * 5000
+    assert len(raw) < 200
+    assert gzip.decompress(raw) == b"x" * 5000
+
+
+def test_config_errors_name_the_file_and_key(make_project: MakeProject) -> None:
+    project = make_project(
+        {"routetree.toml": "trailing_slashes = true\n", "app/api/x/route.py": ""}
+    )
+    with pytest.raises(ConfigError) as caught:
+        create_app(project)
+    assert "routetree.toml" in str(caught.value)
+    assert "trailing_slashes" in str(caught.value)
+
+
+def test_invalid_matcher_is_a_start_up_error(make_project: MakeProject) -> None:
+    project = make_project(
+        {
+            "middleware.py": (
+                "config = {'matcher': ['api/no-leading-slash']}\n\n\n"
+                "def middleware(request):\n    return None\n"
+            ),
+            "app/api/x/route.py": "",
+        }
+    )
+    with pytest.raises(ConfigError) as caught:
+        create_app(project)
+    assert "middleware.py" in str(caught.value)
+
+
+def test_real_server_serves_the_pipeline() -> None:
+    with live_server(CONFIGURED) as server:
+        denied = httpx.get(f"{server}/api/protected/data")
+        allowed = httpx.get(
+            f"{server}/api/protected/data", headers={"authorization": "Bearer ok"}
+        )
+    assert denied.status_code == 401
+    assert allowed.json() == {"secret": 42, "user": "ada"}
