@@ -2,6 +2,11 @@
 
 Each test gets its own database (``DATABASE_URL`` points into ``tmp_path``) and checks
 the rows in that file directly with ``sqlite3``, not only what the API says.
+
+Writes need the ``x-api-key`` header (``middleware.py``). The tests set
+``USERS_API_KEY`` themselves, to a value other than the ``dev-key`` of
+``.env.development`` (which the test mode does not read anyway), so a test that passed
+only thanks to that file would fail.
 """
 
 import json
@@ -22,6 +27,9 @@ from routetree.testing import TestClient, live_server
 EXAMPLE_DIR = Path(__file__).resolve().parent.parent
 ALLOW_COLLECTION = "GET, HEAD, OPTIONS, POST"
 ALLOW_ITEM = "DELETE, GET, HEAD, OPTIONS, PATCH, PUT"
+API_KEY = "test-key"
+KEY_HEADERS = {"x-api-key": API_KEY}
+FRONTEND_ORIGIN = "http://localhost:5173"
 
 
 @dataclass(frozen=True)
@@ -66,17 +74,33 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
     path = tmp_path / "test.db"
     url = f"sqlite:///{path}"
     monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setenv("USERS_API_KEY", API_KEY)
     return Database(url=url, path=path)
 
 
 @pytest.fixture
 def client(database: Database) -> Iterator[TestClient]:
+    """A client that sends the API key with every request."""
     purge_example_modules()
     try:
-        with TestClient(EXAMPLE_DIR) as test_client:
+        with TestClient(EXAMPLE_DIR, headers=KEY_HEADERS) as test_client:
             yield test_client
     finally:
         purge_example_modules()
+
+
+def without_key(
+    client: TestClient,
+    method: str,
+    url: str,
+    *,
+    json: object = None,
+    headers: dict[str, str] | None = None,
+) -> httpx.Response:
+    """Send a request through ``client`` without its ``x-api-key`` header."""
+    request = client.build_request(method, url, json=json, headers=headers)
+    del request.headers["x-api-key"]
+    return client.send(request)
 
 
 def create(
@@ -429,17 +453,215 @@ def test_delete_invalid_id_is_404(client: TestClient) -> None:
     assert client.delete("/api/users/abc").status_code == 404
 
 
+# --- the API key (middleware.py) -----------------------------------------------------
+
+
+def assert_unauthorized(response: httpx.Response, detail: str) -> None:
+    assert response.status_code == 401, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.headers["www-authenticate"] == 'ApiKey header="x-api-key"'
+    assert response.json() == {"error": "Unauthorized", "detail": detail}
+
+
+def test_create_without_the_key_is_401_and_writes_nothing(
+    client: TestClient, database: Database
+) -> None:
+    response = without_key(
+        client, "POST", "/api/users", json={"name": "Ada", "email": "ada@example.com"}
+    )
+    assert_unauthorized(response, "missing x-api-key header")
+    assert database.rows() == []
+    assert client.get("/api/users").json() == []
+
+
+@pytest.mark.parametrize("key", ["wrong", "test-keyx", "TEST-KEY", "dev-key", ""])
+def test_create_with_a_wrong_key_is_401(
+    client: TestClient, database: Database, key: str
+) -> None:
+    # "dev-key" is the .env.development value, which the test mode does not read.
+    response = client.post(
+        "/api/users",
+        json={"name": "Ada", "email": "ada@example.com"},
+        headers={"x-api-key": key},
+    )
+    assert_unauthorized(response, "invalid x-api-key header")
+    assert database.rows() == []
+
+
+@pytest.mark.parametrize(
+    ("method", "body"),
+    [
+        ("PUT", {"name": "Eve", "email": "eve@example.com"}),
+        ("PATCH", {"name": "Eve"}),
+        ("DELETE", None),
+    ],
+)
+def test_every_write_on_a_user_needs_the_key(
+    client: TestClient, database: Database, method: str, body: object
+) -> None:
+    user = create(client)
+    response = without_key(client, method, f"/api/users/{user['id']}", json=body)
+    assert_unauthorized(response, "missing x-api-key header")
+    assert [row[1:3] for row in database.rows()] == [("Ada", "ada@example.com")]
+
+
+def test_the_key_is_checked_before_routing(client: TestClient) -> None:
+    # The middleware runs before the route is looked up, so a method the route does
+    # not export is 401 without the key (405 with it, see above), and so is a write
+    # to an id that names no user.
+    assert without_key(client, "DELETE", "/api/users").status_code == 401
+    assert without_key(client, "DELETE", "/api/users/abc").status_code == 401
+
+
+def test_reads_need_no_key(client: TestClient) -> None:
+    user = create(client)
+    listed = without_key(client, "GET", "/api/users")
+    assert listed.status_code == 200
+    assert listed.json() == [user]
+    one = without_key(client, "GET", f"/api/users/{user['id']}")
+    assert one.status_code == 200
+    assert one.json() == user
+    assert without_key(client, "HEAD", "/api/users").status_code == 200
+    options = without_key(client, "OPTIONS", "/api/users/1")
+    assert options.status_code == 204
+    assert options.headers["allow"] == ALLOW_ITEM
+
+
+@pytest.mark.parametrize("value", [None, ""])
+def test_writes_are_refused_when_the_server_has_no_key(
+    client: TestClient,
+    database: Database,
+    monkeypatch: pytest.MonkeyPatch,
+    value: str | None,
+) -> None:
+    # Removed after start-up, so the app sees no key at all. The
+    # middleware reads the variable on every request.
+    if value is None:
+        monkeypatch.delenv("USERS_API_KEY")
+    else:
+        monkeypatch.setenv("USERS_API_KEY", value)
+    for key in (API_KEY, ""):
+        response = client.post(
+            "/api/users",
+            json={"name": "Ada", "email": "ada@example.com"},
+            headers={"x-api-key": key},
+        )
+        assert_unauthorized(
+            response,
+            "the server has no API key configured (USERS_API_KEY is not set or "
+            "empty), so writes are refused",
+        )
+    assert database.rows() == []
+    assert client.get("/api/users").status_code == 200
+
+
+# --- CORS (routetree.toml) ------------------------------------------------------------
+
+
+def preflight(
+    client: TestClient, url: str, origin: str, method: str = "POST"
+) -> httpx.Response:
+    """A browser's preflight: no API key, since browsers send none with it."""
+    return without_key(
+        client,
+        "OPTIONS",
+        url,
+        headers={
+            "origin": origin,
+            "access-control-request-method": method,
+            "access-control-request-headers": "content-type,x-api-key",
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "method", "allow"),
+    [("/api/users", "POST", ALLOW_COLLECTION), ("/api/users/1", "DELETE", ALLOW_ITEM)],
+)
+def test_preflight_from_the_frontend_is_allowed(
+    client: TestClient, url: str, method: str, allow: str
+) -> None:
+    response = preflight(client, url, FRONTEND_ORIGIN, method)
+    assert response.status_code == 204
+    assert response.content == b""
+    assert response.headers["access-control-allow-origin"] == FRONTEND_ORIGIN
+    methods = response.headers["access-control-allow-methods"].split(", ")
+    assert method in methods
+    headers = response.headers["access-control-allow-headers"].split(", ")
+    assert {"content-type", "x-api-key"} <= set(headers)
+    assert response.headers["access-control-max-age"] == "600"
+    assert "access-control-allow-credentials" not in response.headers
+    assert "Origin" in response.headers["vary"]
+    assert response.headers["allow"] == allow
+
+
+@pytest.mark.parametrize(
+    "origin", ["http://localhost:3000", "https://localhost:5173", "http://evil.test"]
+)
+def test_preflight_from_another_origin_gets_no_cors_headers(
+    client: TestClient, origin: str
+) -> None:
+    response = preflight(client, "/api/users", origin)
+    assert response.status_code == 204
+    assert response.headers["allow"] == ALLOW_COLLECTION
+    assert not [name for name in response.headers if name.startswith("access-control")]
+
+
+def test_get_from_the_frontend_gets_allow_origin(client: TestClient) -> None:
+    response = without_key(
+        client, "GET", "/api/users", headers={"origin": FRONTEND_ORIGIN}
+    )
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == FRONTEND_ORIGIN
+    assert response.headers["vary"] == "Origin"
+
+    other = without_key(
+        client, "GET", "/api/users", headers={"origin": "http://evil.test"}
+    )
+    assert other.status_code == 200
+    assert "access-control-allow-origin" not in other.headers
+    assert other.headers["vary"] == "Origin"
+
+
+def test_cors_headers_are_on_the_401_too(client: TestClient) -> None:
+    # So the front-end's script can read why its write was refused.
+    response = without_key(
+        client,
+        "POST",
+        "/api/users",
+        json={"name": "Ada", "email": "ada@example.com"},
+        headers={"origin": FRONTEND_ORIGIN},
+    )
+    assert response.status_code == 401
+    assert response.headers["access-control-allow-origin"] == FRONTEND_ORIGIN
+
+
+def test_write_from_the_frontend_with_the_key(client: TestClient) -> None:
+    response = client.post(
+        "/api/users",
+        json={"name": "Ada", "email": "ada@example.com"},
+        headers={"origin": FRONTEND_ORIGIN},
+    )
+    assert response.status_code == 201
+    assert response.headers["access-control-allow-origin"] == FRONTEND_ORIGIN
+
+
 # --- a real server --------------------------------------------------------------------
 
 
 def test_through_a_real_server(database: Database) -> None:
     with (
-        live_server(EXAMPLE_DIR, env={"DATABASE_URL": database.url}) as base_url,
+        live_server(
+            EXAMPLE_DIR, env={"DATABASE_URL": database.url, "USERS_API_KEY": API_KEY}
+        ) as base_url,
         httpx.Client(base_url=base_url) as http,
     ):
-        created = http.post(
-            "/api/users", json={"name": "Ada", "email": "ada@example.com"}
-        )
+        body = {"name": "Ada", "email": "ada@example.com"}
+        refused = http.post("/api/users", json=body)
+        assert refused.status_code == 401
+        assert refused.json()["error"] == "Unauthorized"
+
+        created = http.post("/api/users", json=body, headers=KEY_HEADERS)
         assert created.status_code == 201
         user = created.json()
 
