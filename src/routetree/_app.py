@@ -78,6 +78,8 @@ class RouteTreeApp:
     ) -> None:
         self.project = project
         self.dev = dev
+        if project.config.max_body_size != DEFAULT_MAX_BODY_SIZE:
+            max_body_size = project.config.max_body_size  # routetree.toml's limit
         self.max_body_size = max_body_size
         self._matcher: Matcher[CompiledRoute] = Matcher(
             (

@@ -4,10 +4,10 @@ A project with neither is served by `routetree._app.RouteTreeApp`'s own short pa
 this one adds the stages, in Next.js's order:
 
 1. refusals (unknown method, malformed escapes), then ``base_path`` (a path outside it
-   is a 404) and the trailing-slash redirect of the ``trailing_slash`` setting;
+   is a 404);
 2. config ``headers`` (added to every response, errors included);
-3. config ``redirects``;
-4. CORS: a preflight is answered here; other responses get the CORS headers;
+3. CORS: a preflight is answered here; other responses get the CORS headers;
+4. config ``redirects``, then the trailing-slash redirect of ``trailing_slash``;
 5. middleware (``middleware.py`` / ``proxy.py``) when its matcher matches;
 6. ``rewrites.before_files``, the routes, ``rewrites.after_files``, then
    ``rewrites.fallback``.
