@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 import anyio
 
 from ._compression import GzipSend, accepts_gzip
-from ._config import ProjectConfig
 from ._context import current_request
 from ._discovery import find_app_dir
 from ._env import Mode, load_env
@@ -78,8 +77,9 @@ class RouteTreeApp:
     ) -> None:
         self.project = project
         self.dev = dev
-        if project.config.max_body_size != DEFAULT_MAX_BODY_SIZE:
-            max_body_size = project.config.max_body_size  # routetree.toml's limit
+        config = project.config
+        if config is not None and config.max_body_size != DEFAULT_MAX_BODY_SIZE:
+            max_body_size = config.max_body_size  # routetree.toml's limit
         self.max_body_size = max_body_size
         self._matcher: Matcher[CompiledRoute] = Matcher(
             (
@@ -96,8 +96,8 @@ class RouteTreeApp:
         self._startup_lock = anyio.Lock()
         # A project with neither config nor middleware never pays for those stages.
         self._pipeline = (
-            Pipeline(self, project.config, project.middleware)
-            if project.middleware is not None or project.config != ProjectConfig()
+            Pipeline(self, config, project.middleware)
+            if project.middleware is not None or config is not None
             else None
         )
 

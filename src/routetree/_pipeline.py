@@ -68,8 +68,15 @@ class Pipeline:
     """The configured request path (see the module docstring)."""
 
     def __init__(
-        self, app: RouteTreeApp, config: ProjectConfig, middleware: Middleware | None
+        self,
+        app: RouteTreeApp,
+        config: ProjectConfig | None,
+        middleware: Middleware | None,
     ) -> None:
+        if config is None:  # middleware without a config file: every default
+            from ._config import ProjectConfig
+
+            config = ProjectConfig()
         self.app = app
         self.config = config
         self.middleware = middleware

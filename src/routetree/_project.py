@@ -6,16 +6,19 @@ Discover, validate and import every route, once, before serving.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ._config import ProjectConfig, load_config
 from ._discovery import discover_routes
 from ._instrumentation import Instrumentation, load_instrumentation
 from ._loader import LoadedRoute, load_route
 from ._manifest import read_manifest
 from ._middleware import Middleware, load_middleware
 from ._routetable import precedence_key, validate_route_tree
+
+if TYPE_CHECKING:
+    from ._config import ProjectConfig
 
 __all__ = ["Project", "load_project"]
 
@@ -27,7 +30,9 @@ class Project:
     directory: Path
     routes: list[LoadedRoute]
     instrumentation: Instrumentation | None = None
-    config: ProjectConfig = field(default_factory=ProjectConfig)
+    # None when the project has no routetree.toml nor [tool.routetree]: validating
+    # the config needs pydantic, which such a project never imports.
+    config: ProjectConfig | None = None
     middleware: Middleware | None = None
 
     @property
@@ -61,8 +66,21 @@ def load_project(project_dir: str | Path, *, use_manifest: bool = False) -> Proj
         definitions = discover_routes(directory)
         validate_route_tree(definitions)
         ordered = sorted(definitions, key=precedence_key)
-    config = load_config(directory)
+    config = _load_config_if_any(directory)
     instrumentation = load_instrumentation(directory)
     middleware = load_middleware(directory)
     routes = [load_route(directory, d) for d in ordered]
     return Project(directory, routes, instrumentation, config, middleware)
+
+
+def _load_config_if_any(directory: Path) -> ProjectConfig | None:
+    # A cheap look first; any mention of routetree in pyproject.toml gets the full
+    # (validating) load, so a broken [tool.routetree] is still reported.
+    pyproject = directory / "pyproject.toml"
+    if not (directory / "routetree.toml").is_file() and not (
+        pyproject.is_file() and b"routetree" in pyproject.read_bytes()
+    ):
+        return None
+    from ._config import load_config
+
+    return load_config(directory)
