@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from routetree._conditions import Condition
 from routetree._config import (
     DEFAULT_CORS_METHODS,
     DEFAULT_MAX_BODY_SIZE,
@@ -18,7 +19,7 @@ from routetree._config import (
     load_config,
 )
 from routetree._errors import ConfigError
-from routetree._patterns import Condition, PathPattern
+from routetree._patterns import PathPattern
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -99,7 +100,7 @@ def test_spec_example_loads(tmp_path: Path) -> None:
     [rewrite] = config.rewrites.after_files
     assert config.rewrites.before_files == config.rewrites.fallback == ()
     assert rewrite.fill({"id": "a b"}) == "/api/users/a%20b"
-    assert rewrite.destination_params == {"id"}
+    assert rewrite.fill_url({"id": "7"}, "x=1") == "/api/users/7?x=1"
 
 
 VALID: list[tuple[str, str, object]] = [
@@ -142,6 +143,7 @@ CORS_VALID: list[tuple[str, str, object]] = [
     ('origins = ["https://App.Example.com"]', "origins", ("https://app.example.com",)),
     ('origins = ["http://localhost:3000"]', "origins", ("http://localhost:3000",)),
     ('origins = ["http://[::1]:8000"]', "origins", ("http://[::1]:8000",)),
+    ('origins = ["https://*.A.test"]', "origins", ("https://*.a.test",)),
     ('origins = ["*"]', "methods", DEFAULT_CORS_METHODS),
     ('origins = ["*"]\nmethods = ["get", "post"]', "methods", ("GET", "POST")),
     ('origins = ["*"]\nheaders = ["Content-Type"]', "headers", ("content-type",)),
@@ -221,8 +223,18 @@ INVALID: list[tuple[str, str]] = [
         "cors.origins[0]: 'ftp://a.test' is not an origin",
     ),
     (
-        '[cors]\norigins = ["https://*.a.test"]',
-        "cors.origins[0]: 'https://*.a.test' is not an origin",
+        '[cors]\norigins = ["https://*a.test"]',
+        "cors.origins[0]: Invalid CORS origin pattern 'https://*a.test': only a "
+        "leading subdomain wildcard is supported",
+    ),
+    (
+        '[cors]\norigins = ["https://*.test"]',
+        "cors.origins[0]: Invalid CORS origin pattern 'https://*.test'",
+    ),
+    (
+        '[cors]\norigins = ["https://a.test"]\nexpose_headers = ["*"]\n'
+        "credentials = true",
+        'cors: expose_headers = ["*"] cannot be combined with credentials = true',
     ),
     (
         '[cors]\norigins = ["https://a.test/app"]',
@@ -261,6 +273,15 @@ INVALID: list[tuple[str, str]] = [
     ('[cors]\norigins = ["*"]\nallow = 1', "cors.allow: unknown key 'allow'"),
     # headers
     ('[[headers]]\nsource = "/a"', "headers[0].headers: missing (required)"),
+    (
+        '[[headers]]\nsource = "/a/:id"\nheaders = [{ key = "x-:nope", value = "1" }]',
+        "headers[0]: headers[0].key 'x-:nope' is not a header name: only params of "
+        'the source (:id) may follow a ":"',
+    ),
+    (
+        '[[headers]]\nsource = "/a"\nheaders = [{ key = "x\\n", value = "1" }]',
+        "headers[0].headers[0].key: 'x\\n' is not a header name",
+    ),
     (
         '[[headers]]\nsource = "/a"\nheaders = []',
         "headers[0].headers: list at least one",
@@ -343,7 +364,7 @@ INVALID: list[tuple[str, str]] = [
     (
         '[[redirects]]\nsource = "/a/:id"\ndestination = "/b/:slug"\npermanent = true',
         "redirects[0].destination: Invalid destination '/b/:slug': :slug is not "
-        "a param of the source '/a/:id'",
+        "a param of the source or its has conditions (params: :id)",
     ),
     (
         '[[redirects]]\nsource = "/a/:h"\ndestination = "https://:h/x"\n'
@@ -532,7 +553,10 @@ def test_rewrites_table_keeps_the_three_phases(tmp_path: Path) -> None:
     assert [r.source for r in phases.before_files] == ["/a"]
     assert [r.source for r in phases.after_files] == ["/c/:id"]
     assert [r.destination for r in phases.fallback] == ["/api/fallback"]
-    assert phases.fallback[0].destination_params == frozenset()
+    # A rewrite whose destination uses no param passes them on in the query.
+    assert phases.fallback[0].fill_url({"path": ["a", "b"]}, "") == (
+        "/api/fallback?path=a&path=b"
+    )
 
 
 def test_plain_rewrites_list_means_after_files(tmp_path: Path) -> None:
@@ -607,3 +631,35 @@ def test_config_is_frozen(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="frozen"):
         config.base_path = "/v2"
     assert hash(config) == hash(_load(tmp_path, 'base_path = "/v1"'))
+
+
+def test_destinations_and_header_values_may_use_has_params(tmp_path: Path) -> None:
+    config = _load(
+        tmp_path,
+        """
+        [[redirects]]
+        source = "/home"
+        destination = "/t/:tenant"
+        permanent = false
+        has = [{ type = "header", key = "x-tenant", value = "(?<tenant>[a-z]+)" }]
+
+        [[headers]]
+        source = "/:path*"
+        has = [{ type = "host", value = '[a-z]+\\.test' }]
+        headers = [{ key = "x-host", value = ":host" }]
+        """,
+    )
+    [redirect] = config.redirects
+    assert redirect.param_names == ("tenant",)
+    [rule] = config.headers
+    assert rule.header_pairs({"host": "a.test"}) == ((b"x-host", b"a.test"),)
+    error = _error(
+        tmp_path,
+        """
+        [[redirects]]
+        source = "/home"
+        destination = "/t/:tenant"
+        permanent = false
+        """,
+    )
+    assert ":tenant is not a param of the source or its has conditions" in error

@@ -1,4 +1,8 @@
-"""The configured pipeline: routetree.toml stages and middleware, in Next.js's order."""
+"""The configured pipeline: routetree.toml stages and middleware, in Next.js's order.
+
+Everything about ``tests/apps/configured`` goes through ``routetree start`` on
+127.0.0.1 (one server for the module); one-off projects use the test client.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import httpx
 import pytest
 
 from routetree import ConfigError, create_app
-from routetree.testing import TestClient, live_server
+from routetree.testing import LiveServer, live_server
 from tests.test_server import raw_request
 
 if TYPE_CHECKING:
@@ -22,10 +26,16 @@ CONFIGURED = Path(__file__).parent / "apps" / "configured"
 ORIGIN = "https://app.example.com"
 
 
-@pytest.fixture
-def client() -> Iterator[TestClient]:
-    with TestClient(CONFIGURED) as test_client:
-        yield test_client
+@pytest.fixture(scope="module")
+def server() -> Iterator[LiveServer]:
+    with live_server(CONFIGURED) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def client(server: LiveServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server, timeout=10) as http:
+        yield http
 
 
 @pytest.mark.parametrize(
@@ -38,7 +48,7 @@ def client() -> Iterator[TestClient]:
     ],
 )
 def test_config_headers_reach_every_answer(
-    client: TestClient, method: str, path: str, status: int
+    client: httpx.Client, method: str, path: str, status: int
 ) -> None:
     response = client.request(method, path)
     assert response.status_code == status
@@ -58,11 +68,11 @@ def test_config_header_only_under_its_source(make_project: MakeProject) -> None:
             ),
         }
     )
-    with TestClient(project) as client:
+    with live_server(project) as url, httpx.Client(base_url=url) as client:
         assert "x-api" not in client.get("/rss.xml").headers
 
 
-def test_permanent_redirect_keeps_the_query(client: TestClient) -> None:
+def test_permanent_redirect_keeps_the_query(client: httpx.Client) -> None:
     response = client.get("/api/old/42?x=1")
     assert response.status_code == 308
     assert response.headers["location"] == "/api/users/42?x=1"
@@ -70,20 +80,20 @@ def test_permanent_redirect_keeps_the_query(client: TestClient) -> None:
     assert response.text == "/api/users/42?x=1"
 
 
-def test_temporary_redirect(client: TestClient) -> None:
+def test_temporary_redirect(client: httpx.Client) -> None:
     response = client.get("/api/moved-temp")
     assert response.status_code == 307
     assert response.headers["location"] == "/api/hello"
     assert "refresh" not in response.headers
 
 
-def test_rewrite_serves_another_route_with_its_params(client: TestClient) -> None:
+def test_rewrite_serves_another_route_with_its_params(client: httpx.Client) -> None:
     response = client.get("/api/alias/42")
     assert response.status_code == 200
     assert response.json() == {"route": "[id]", "params": {"id": "42"}}
 
 
-def test_cors_preflight_is_answered_before_the_handler(client: TestClient) -> None:
+def test_cors_preflight_is_answered_before_the_handler(client: httpx.Client) -> None:
     response = client.options(
         "/api/hello",
         headers={
@@ -99,7 +109,7 @@ def test_cors_preflight_is_answered_before_the_handler(client: TestClient) -> No
     assert "POST" in response.headers["access-control-allow-methods"]
 
 
-def test_cors_refuses_other_origins(client: TestClient) -> None:
+def test_cors_refuses_other_origins(client: httpx.Client) -> None:
     response = client.options(
         "/api/hello",
         headers={
@@ -112,28 +122,28 @@ def test_cors_refuses_other_origins(client: TestClient) -> None:
     assert "access-control-allow-origin" not in simple.headers
 
 
-def test_cors_headers_on_an_actual_request(client: TestClient) -> None:
+def test_cors_headers_on_an_actual_request(client: httpx.Client) -> None:
     response = client.get("/api/hello", headers={"origin": ORIGIN})
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == ORIGIN
     assert "origin" in response.headers["vary"].lower()
 
 
-def test_middleware_refuses_without_credentials(client: TestClient) -> None:
+def test_middleware_refuses_without_credentials(client: httpx.Client) -> None:
     response = client.get("/api/protected/data")
     assert response.status_code == 401
     assert response.json() == {"success": False, "message": "authentication failed"}
     assert response.headers["x-config-header"] == "yes"
 
 
-def test_middleware_passes_request_and_response_headers(client: TestClient) -> None:
+def test_middleware_passes_request_and_response_headers(client: httpx.Client) -> None:
     response = client.get("/api/protected/data", headers={"authorization": "Bearer ok"})
     assert response.status_code == 200
     assert response.json() == {"secret": 42, "user": "ada"}
     assert response.headers["x-mw"] == "1"
 
 
-def test_subrequest_header_does_not_skip_middleware(client: TestClient) -> None:
+def test_subrequest_header_does_not_skip_middleware(client: httpx.Client) -> None:
     for value in (
         "middleware:middleware:middleware:middleware:middleware",
         "proxy:proxy:proxy:proxy:proxy",
@@ -145,7 +155,7 @@ def test_subrequest_header_does_not_skip_middleware(client: TestClient) -> None:
         assert response.status_code == 401
 
 
-def test_middleware_rewrite_and_redirect(client: TestClient) -> None:
+def test_middleware_rewrite_and_redirect(client: httpx.Client) -> None:
     rewritten = client.get("/api/protected/rewrite")
     assert rewritten.status_code == 200
     assert rewritten.json() == {"message": "Hello World", "path": "/api/hello"}
@@ -154,13 +164,13 @@ def test_middleware_rewrite_and_redirect(client: TestClient) -> None:
     assert redirected.headers["location"] == "/api/hello"
 
 
-def test_middleware_that_raises_is_500(client: TestClient) -> None:
+def test_middleware_that_raises_is_500(client: httpx.Client) -> None:
     response = client.get("/api/protected/boom")
     assert response.status_code == 500
     assert response.json() == {"error": "Internal Server Error"}
 
 
-def test_ip_from_a_trusted_proxy(client: TestClient) -> None:
+def test_ip_from_a_trusted_proxy(client: httpx.Client) -> None:
     # The test client's peer is 127.0.0.1, a trusted proxy in routetree.toml.
     response = client.get(
         "/api/ip", headers={"x-forwarded-for": "203.0.113.9, 10.0.0.1, 127.0.0.1"}
@@ -178,7 +188,7 @@ def test_ip_is_the_peer_without_trusted_proxies(make_project: MakeProject) -> No
             )
         }
     )
-    with TestClient(project) as client:
+    with live_server(project) as url, httpx.Client(base_url=url) as client:
         response = client.get("/api/ip", headers={"x-forwarded-for": "203.0.113.9"})
     assert response.json() == {"ip": "127.0.0.1"}
 
@@ -194,9 +204,10 @@ def test_ip_is_the_peer_without_trusted_proxies(make_project: MakeProject) -> No
         "/api/%70rotected/data",
     ],
 )
-def test_path_tricks_never_reach_the_handler_unauthenticated(target: str) -> None:
-    with live_server(CONFIGURED) as server:
-        response = raw_request(server, "GET", target)
+def test_path_tricks_never_reach_the_handler_unauthenticated(
+    server: LiveServer, target: str
+) -> None:
+    response = raw_request(server, "GET", target)
     # The middleware matches the decoded, collapsed, case-folded path routing sees:
     # each trick is refused by it (or redirected first, for the trailing slash).
     assert response.status in (401, 308), (target, response.status)
@@ -214,7 +225,7 @@ def test_base_path(make_project: MakeProject) -> None:
             ),
         }
     )
-    with TestClient(project) as client:
+    with live_server(project) as url, httpx.Client(base_url=url) as client:
         assert client.get("/v1/api/hello").json() == {"path": "/api/hello"}
         assert client.get("/api/hello").status_code == 404
 
@@ -232,7 +243,7 @@ def test_trailing_slash_true(make_project: MakeProject) -> None:
             "app/api/hello.json/route.py": route,
         }
     )
-    with TestClient(project) as client:
+    with live_server(project) as url, httpx.Client(base_url=url) as client:
         added = client.get("/api/hello")
         assert (added.status_code, added.headers["location"]) == (308, "/api/hello/")
         assert client.get("/api/hello/").json() == {"path": "/api/hello/"}
@@ -241,7 +252,7 @@ def test_trailing_slash_true(make_project: MakeProject) -> None:
         assert dropped.headers["location"] == "/api/hello.json"
 
 
-def test_gzip_when_accepted_never_for_event_streams(client: TestClient) -> None:
+def test_gzip_when_accepted_never_for_event_streams(client: httpx.Client) -> None:
     big = client.get("/api/big", headers={"accept-encoding": "gzip"})
     assert big.headers["content-encoding"] == "gzip"
     assert "accept-encoding" in big.headers["vary"].lower()
@@ -262,7 +273,7 @@ def test_gzip_on_a_project_without_config(make_project: MakeProject) -> None:
             )
         }
     )
-    with TestClient(project) as client:
+    with live_server(project) as url, httpx.Client(base_url=url) as client:
         response = client.get("/api/text", headers={"accept-encoding": "gzip"})
         with client.stream(
             "GET", "/api/text", headers={"accept-encoding": "gzip"}
@@ -299,11 +310,118 @@ def test_invalid_matcher_is_a_start_up_error(make_project: MakeProject) -> None:
     assert "middleware.py" in str(caught.value)
 
 
-def test_real_server_serves_the_pipeline() -> None:
-    with live_server(CONFIGURED) as server:
-        denied = httpx.get(f"{server}/api/protected/data")
-        allowed = httpx.get(
-            f"{server}/api/protected/data", headers={"authorization": "Bearer ok"}
-        )
-    assert denied.status_code == 401
-    assert allowed.json() == {"secret": 42, "user": "ada"}
+# The order of the stages, as in Next.js: headers, redirects, middleware,
+# before_files rewrites, static routes, after_files rewrites, dynamic routes,
+# fallback rewrites.
+
+
+def test_later_header_rule_wins_and_cookies_add_up(client: httpx.Client) -> None:
+    everywhere = client.get("/api/echo")
+    assert everywhere.headers["x-order"] == "all"
+    assert everywhere.headers.get_list("set-cookie") == ["config-a=1; Path=/"]
+    hello = client.get("/api/hello")
+    assert hello.headers.get_list("x-order") == ["hello"]
+    assert hello.headers.get_list("set-cookie") == [
+        "config-a=1; Path=/",
+        "config-b=2; Path=/",
+    ]
+
+
+def test_header_rules_fill_params(server: LiveServer) -> None:
+    response = raw_request(server, "GET", "/api/users/a%20b%0D%0Ax:%20y")
+    assert response.status == 200
+    assert response.header("x-user-id") == "a b%0D%0Ax: y"
+    assert response.header("x-id-a%20b%0d%0ax%3a%20y") == "1"  # names lower-cased
+    assert response.header("x") is None  # no header was smuggled in
+
+
+def test_config_headers_reach_redirects(client: httpx.Client) -> None:
+    response = client.get("/api/old/42")
+    assert response.status_code == 308
+    assert response.headers["x-config-header"] == "yes"
+
+
+def test_redirects_run_before_middleware(client: httpx.Client) -> None:
+    response = client.get("/api/protected/old")  # no credentials
+    assert response.status_code == 307
+    assert response.headers["location"] == "/api/hello"
+
+
+def test_cors_preflight_is_answered_before_middleware(client: httpx.Client) -> None:
+    response = client.options(
+        "/api/protected/data",
+        headers={"origin": ORIGIN, "access-control-request-method": "GET"},
+    )
+    assert response.status_code == 204
+    assert response.headers["access-control-allow-origin"] == ORIGIN
+
+
+def test_rewrites_run_after_middleware(client: httpx.Client) -> None:
+    # The middleware matched the path the client sent (not under its matcher), so a
+    # rewrite into a guarded path is not guarded: docs/middleware.md warns of this.
+    response = client.get("/api/guarded-alias")
+    assert response.status_code == 200
+    assert response.json() == {"secret": 42, "user": None}
+
+
+def test_before_files_rewrite_hides_a_static_route(client: httpx.Client) -> None:
+    response = client.get("/api/shadowed?x=1")
+    assert response.json() == {
+        "route": "echo",
+        "path": "/api/echo",
+        "query": [["x", "1"], ["from", "before"]],
+        "user": None,
+    }
+
+
+def test_static_route_wins_over_after_files(client: httpx.Client) -> None:
+    assert client.get("/api/hello").json()["message"] == "Hello World"
+
+
+def test_after_files_rewrite_wins_over_dynamic_routes(client: httpx.Client) -> None:
+    assert client.get("/api/users/special").json()["route"] == "echo"
+    assert client.get("/api/users/7").json() == {
+        "route": "[id]",
+        "params": {"id": "7"},
+    }
+
+
+def test_fallback_rewrite_passes_unused_params_in_the_query(
+    client: httpx.Client,
+) -> None:
+    response = client.get("/api/fallback/a/b?x=1")
+    assert response.json()["query"] == [["x", "1"], ["rest", "a"], ["rest", "b"]]
+    assert client.get("/api/nothing-here").status_code == 404
+
+
+def test_cors_subdomain_pattern(client: httpx.Client) -> None:
+    origin = "https://pr-7.preview.example.com"
+    allowed = client.get("/api/hello", headers={"origin": origin})
+    assert allowed.headers["access-control-allow-origin"] == origin
+    refused = client.get(
+        "/api/hello", headers={"origin": "https://preview.example.com"}
+    )
+    assert "access-control-allow-origin" not in refused.headers
+
+
+def test_refused_preflight_still_varies_on_origin(client: httpx.Client) -> None:
+    response = client.options(
+        "/api/hello",
+        headers={
+            "origin": "https://evil.example",
+            "access-control-request-method": "POST",
+        },
+    )
+    assert response.status_code == 204
+    assert "access-control-allow-origin" not in response.headers
+    assert "Origin" in response.headers["vary"]
+
+
+def test_has_condition_captures_a_param(client: httpx.Client) -> None:
+    response = client.get("/api/tenant-home?x=1", headers={"x-tenant": "acme"})
+    assert response.status_code == 307
+    assert response.headers["location"] == "/api/users/acme?x=1"
+    assert (
+        client.get("/api/tenant-home", headers={"x-tenant": "ACME"}).status_code == 404
+    )
+    assert client.get("/api/tenant-home").status_code == 404

@@ -141,6 +141,11 @@ class RouteTreeApp:
         """Find the route for a raw path (below any base path)."""
         return self._matcher.match(normalize_escapes(path))
 
+    def match_static(self, path: str) -> tuple[CompiledRoute, Params] | None:
+        """Find the route for a raw path among the routes without params."""
+        route = self._matcher.match_static(normalize_escapes(path))
+        return None if route is None else (route, {})
+
     async def answer(
         self,
         scope: Scope,

@@ -20,19 +20,24 @@ compressed at all and their headers go out at once.
 
 Decisions:
 
-- ``Vary: Accept-Encoding`` is added exactly when the response could have been
-  compressed (everything above holds), whether or not this client accepts gzip
-  (``accepted=False`` only skips the compression itself). Caches then keep the
-  plain and the gzip variant apart. A response that could never be compressed
-  (an image, an event stream, a small body) does not vary and gets no ``Vary``.
+- The app wraps ``send`` only for clients that accept gzip, and then
+  ``Vary: Accept-Encoding`` is added exactly when the response could have been
+  compressed (everything above holds), compressed or not. Caches then keep the
+  gzip variant apart. A response that could never be compressed (an image, an
+  event stream, a small body) does not vary and gets no ``Vary``. The answer to a
+  client that does not accept gzip carries no ``Vary: Accept-Encoding``: a cache
+  that stores it can only serve the identity bytes, which every client reads, and
+  leaving it out keeps the wrapper off the hot path (``GzipSend(accepted=False)``
+  adds it, for apps that want it).
 - A strong ``ETag`` becomes weak (``W/"..."``) on a compressed response, as nginx
   does: the bytes differ from the identity representation the tag was made for.
 - An empty single-message body (a ``HEAD`` answer) is left alone: its headers
   describe the identity representation.
 
 Differs from Next.js: Next.js adds ``Accept-Encoding`` to ``Vary`` on every response
-with a body and compresses with its own thresholds; routetree compresses streamed
-route-handler responses too, flushed per chunk.
+with a body, also to clients that do not accept gzip, and compresses with its own
+thresholds; routetree compresses streamed route-handler responses too, flushed per
+chunk.
 """
 
 from __future__ import annotations

@@ -33,7 +33,15 @@ import difflib
 import ipaddress
 import re
 import tomllib
-from typing import TYPE_CHECKING, Annotated, Literal, cast, get_args, get_origin
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    ClassVar,
+    Literal,
+    cast,
+    get_args,
+    get_origin,
+)
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -51,13 +59,19 @@ from pydantic import (
     model_validator,
 )
 
+from ._conditions import Condition, capture_conditions
+from ._cors import CorsPolicy, wildcard_origin
+from ._destination import Destination, HeaderTemplate
 from ._errors import ConfigError
-from ._patterns import Condition, Destination, PathPattern
+from ._patterns import PathPattern
 from ._segment_config import parse_byte_size
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
     from pathlib import Path
+
+    from ._conditions import RequestView
+    from ._patterns import Params
 
 __all__ = [
     "DEFAULT_CORS_METHODS",
@@ -77,10 +91,11 @@ DEFAULT_MAX_BODY_SIZE = 10 * 1024 * 1024
 DEFAULT_CORS_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 
-_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")  # RFC 9110 field-name / method
+_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")  # RFC 9110 field-name / method
 _BAD_VALUE_CHAR = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # controls, except tab
 _ORIGIN_PORT = re.compile(r"[^:]*(:[0-9]{1,5})?")  # the netloc after an IPv6 "]"
-_BASE_PATH = re.compile(r"^(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+$")
+_BASE_PATH = re.compile(r"^(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+\Z")
+_PARAM_IN_KEY = re.compile(r":\w+[*+]?")
 
 
 class _Model(BaseModel):
@@ -94,10 +109,15 @@ def _pattern(source: str) -> PathPattern:
         raise ValueError(str(exc)) from None
 
 
+def _param_names(source: str, has: Iterable[ConditionConfig]) -> tuple[str, ...]:
+    captured = sorted({n for item in has for n in item.condition.param_names})
+    return (*PathPattern(source).names, *captured)
+
+
 class ConditionConfig(_Model):
     """One ``has``/``missing`` item: ``{ type = "header", key = "x-a", value = "re" }``.
 
-    See `routetree._patterns.Condition` for what each type checks.
+    See `routetree._conditions.Condition` for what each type checks.
     """
 
     type: Literal["header", "cookie", "query", "host"]
@@ -124,6 +144,8 @@ class _Rule(_Model):
     has: tuple[ConditionConfig, ...] = ()
     missing: tuple[ConditionConfig, ...] = ()
     _pattern: PathPattern = PrivateAttr()
+    _has: tuple[Condition, ...] = PrivateAttr()
+    _missing: tuple[Condition, ...] = PrivateAttr()
 
     @field_validator("source")
     @classmethod
@@ -134,6 +156,8 @@ class _Rule(_Model):
     def model_post_init(self, context: object, /) -> None:
         """Compile the source pattern (already known to be valid)."""
         self._pattern = PathPattern(self.source)
+        self._has = tuple(c.condition for c in self.has)
+        self._missing = tuple(c.condition for c in self.missing)
 
     @property
     def pattern(self) -> PathPattern:
@@ -143,24 +167,47 @@ class _Rule(_Model):
     @property
     def has_conditions(self) -> tuple[Condition, ...]:
         """The compiled ``has`` conditions."""
-        return tuple(c.condition for c in self.has)
+        return self._has
 
     @property
     def missing_conditions(self) -> tuple[Condition, ...]:
         """The compiled ``missing`` conditions."""
-        return tuple(c.condition for c in self.missing)
+        return self._missing
+
+    @property
+    def param_names(self) -> tuple[str, ...]:
+        """The params a match gives: the source's, then those ``has`` captures."""
+        return _param_names(self.source, self.has)
+
+    def match(self, path: str, request: RequestView) -> Params | None:
+        """Match a raw path and the conditions; return the params, or None.
+
+        A param captured by a ``has`` item replaces a source param of the same
+        name, as in Next.js.
+        """
+        params = self._pattern.match(path)
+        if params is None:
+            return None
+        captured = capture_conditions(self._has, self._missing, request)
+        if captured is None:
+            return None
+        params.update(captured)
+        return params
 
 
 class _DestinationRule(_Rule):
     destination: StrictStr
     _destination: Destination = PrivateAttr()
+    _appends_params: ClassVar[bool] = False  # rewrites put unused params in the query
 
     @field_validator("destination")
     @classmethod
     def _check_destination(cls, destination: str, info: ValidationInfo) -> str:
         source = info.data.get("source")
+        if not isinstance(source, str):  # the source was invalid: reported already
+            return destination
         try:
-            Destination(destination, PathPattern(source) if source else None)
+            Destination(destination, _param_names(source, info.data.get("has", ())))
         except ConfigError as exc:
             raise ValueError(str(exc)) from None
         return destination
@@ -168,29 +215,34 @@ class _DestinationRule(_Rule):
     def model_post_init(self, context: object, /) -> None:
         """Compile the source pattern and the destination."""
         super().model_post_init(context)
-        self._destination = Destination(self.destination, self._pattern)
-
-    @property
-    def destination_params(self) -> frozenset[str]:
-        """The source params the destination uses.
-
-        Next.js appends the other params to the query of a rewrite.
-        """
-        return self._destination.names
+        self._destination = Destination(self.destination, self.param_names)
 
     def fill(self, params: Mapping[str, str | list[str]]) -> str:
         r"""Return the destination filled with the params of a source match.
 
-        See `routetree._patterns.Destination.fill`: values are percent-encoded and a
+        See `routetree._destination.Destination.fill`: values are percent-encoded and a
         relative result never starts with ``//`` or ``/\``.
         """
         return self._destination.fill(params)
+
+    def fill_url(
+        self, params: Mapping[str, str | list[str]], request_query: str
+    ) -> str:
+        """Return the filled destination with the request's query merged in.
+
+        See `routetree._destination.Destination.fill_url`; a rewrite also appends
+        the source params its destination's path does not use.
+        """
+        return self._destination.fill_url(
+            params, request_query, append_params=self._appends_params
+        )
 
 
 class HeaderEntry(_Model):
     """One header a `HeaderRule` sets: ``{ key = "x-frame-options", value = "DENY" }``.
 
-    A value with a control character (CR, LF, NUL...) is refused at load.
+    The key and the value may use the params of the rule's source (``:slug``). A
+    value with a control character (CR, LF, NUL...) is refused at load.
     """
 
     key: StrictStr
@@ -199,7 +251,8 @@ class HeaderEntry(_Model):
     @field_validator("key")
     @classmethod
     def _check_key(cls, key: str) -> str:
-        _header_name(key)
+        # ":name" params are checked against the source by HeaderRule.
+        _header_name(_PARAM_IN_KEY.sub("", key) or key)
         return key
 
     @field_validator("value")
@@ -216,17 +269,23 @@ class HeaderEntry(_Model):
 class HeaderRule(_Rule):
     """Response headers for the paths a source matches, like Next.js's ``headers()``.
 
-    Applied to every answer of a matching path (200, 404, 405, 500 alike); when several
-    rules set one key, the later rule wins::
+    Applied to every answer of a matching path (200, 404, 405, 500 alike). When
+    several matching rules set one key, the later rule wins, except ``Set-Cookie``,
+    whose lines add up. A ``:name`` param of the source may be used in a key or a
+    value (see `routetree._destination.HeaderTemplate` for how it is encoded)::
 
         [[headers]]
         source = "/api/:path*"
         headers = [{ key = "x-frame-options", value = "DENY" }]
 
-    Differs from Next.js: ``:param`` in a header key or value is not filled.
+        [[headers]]
+        source = "/blog/:slug"
+        headers = [{ key = "x-slug", value = ":slug" }]
     """
 
     headers: tuple[HeaderEntry, ...]
+    _templates: tuple[tuple[HeaderTemplate, HeaderTemplate], ...] = PrivateAttr()
+    _static: tuple[tuple[bytes, bytes], ...] | None = PrivateAttr()
 
     @field_validator("headers")
     @classmethod
@@ -234,6 +293,52 @@ class HeaderRule(_Rule):
         if not headers:
             raise ValueError('list at least one { key = "...", value = "..." }')
         return headers
+
+    @model_validator(mode="after")
+    def _keys_use_source_params(self) -> HeaderRule:
+        names = self.param_names
+        for index, entry in enumerate(self.headers):
+            key = HeaderTemplate(entry.key, names, is_key=True)
+            if not _TOKEN.match(key.fill(dict.fromkeys(key.names, "x"))):
+                raise ValueError(
+                    f"headers[{index}].key {entry.key!r} is not a header name: "
+                    "only params of the source "
+                    f"({', '.join(f':{n}' for n in names) or 'none'}) may follow "
+                    'a ":"'
+                )
+        return self
+
+    def model_post_init(self, context: object, /) -> None:
+        """Compile the source pattern and the header templates."""
+        super().model_post_init(context)
+        names = self.param_names
+        self._templates = tuple(
+            (
+                HeaderTemplate(e.key, names, is_key=True),
+                HeaderTemplate(e.value, names, is_key=False),
+            )
+            for e in self.headers
+        )
+        if any(k.names or v.names for k, v in self._templates):
+            self._static = None
+        else:
+            self._static = tuple(
+                (e.key.lower().encode("latin-1"), e.value.encode("latin-1"))
+                for e in self.headers
+            )
+
+    def header_pairs(
+        self, params: Mapping[str, str | list[str]]
+    ) -> tuple[tuple[bytes, bytes], ...]:
+        """The headers to send, filled with the params of a source match."""
+        if self._static is not None:
+            return self._static
+        pairs = (
+            (key.fill(params).lower(), value.fill(params))
+            for key, value in self._templates
+        )
+        # A key made only of an absent optional param is empty: nothing to send.
+        return tuple((k.encode("latin-1"), v.encode("latin-1")) for k, v in pairs if k)
 
 
 class RedirectRule(_DestinationRule):
@@ -299,9 +404,15 @@ class RewriteRule(_DestinationRule):
         source = "/api/alias/:id"
         destination = "/api/users/:id"
 
+    The handler sees the request's query merged with the destination's (the
+    destination's wins), and, when the destination's path uses none of the source
+    params, the params too: ``/old/:slug`` -> ``/new`` serves ``/new?slug=...``.
+
     Differs from Next.js: the destination must be a path of this app; an absolute URL
     (which Next.js proxies) is refused.
     """
+
+    _appends_params: ClassVar[bool] = True
 
     @field_validator("destination")
     @classmethod
@@ -334,6 +445,9 @@ class RewritesConfig(_Model):
 def _origin(origin: str) -> str:
     if origin == "*":
         return origin
+    if "*" in origin:
+        wildcard_origin(origin)  # raises ValueError naming the problem
+        return origin.lower()
     if origin == "null":
         raise ValueError(
             '"null" is not allowed: sandboxed iframes and local files all send '
@@ -352,12 +466,12 @@ def _origin(origin: str) -> str:
         or parts.query
         or parts.fragment
         or "@" in parts.netloc
-        or "*" in origin
         or not _ORIGIN_PORT.fullmatch(parts.netloc.rpartition("]")[2])
     ):
         raise ValueError(
             f"{origin!r} is not an origin: write scheme://host[:port] exactly, "
-            'such as "https://app.example.com", or "*" for any origin'
+            'such as "https://app.example.com", "https://*.example.com" for its '
+            'subdomains, or "*" for any origin'
         )
     if parts.port == {"http": 80, "https": 443}[parts.scheme]:
         raise ValueError(
@@ -391,8 +505,11 @@ class CorsConfig(_Model):
     """CORS for every route, answered for preflights and added to responses.
 
     ``origins`` are exact origins (``"https://app.example.com"``: scheme, host and
-    port if not the default, no path or trailing ``/``), or ``["*"]`` for any origin.
-    Next.js has no CORS option; this mirrors what users write in middleware.
+    port if not the default, no path or trailing ``/``), subdomain patterns
+    (``"https://*.example.com"`` allows ``a.example.com`` and ``a.b.example.com``, not
+    ``example.com``), or ``["*"]`` for any origin. Next.js has no CORS option; this
+    mirrors what users write in middleware. See `routetree._cors.CorsPolicy` for how
+    requests are answered.
 
     Attributes:
         origins: Allowed origins, or ``"*"``.
@@ -409,6 +526,7 @@ class CorsConfig(_Model):
     expose_headers: tuple[_HeaderName, ...] = ()
     credentials: StrictBool = False
     max_age: StrictInt | None = Field(default=None, ge=0)
+    _policy: CorsPolicy = PrivateAttr()
 
     @field_validator("origins")
     @classmethod
@@ -426,7 +544,23 @@ class CorsConfig(_Model):
                 "origin instead would let any website read your users' authenticated "
                 "responses. List the trusted origins."
             )
+        try:
+            self._policy = CorsPolicy(
+                self.origins,
+                self.methods,
+                self.headers,
+                self.expose_headers,
+                self.credentials,
+                self.max_age,
+            )
+        except ValueError as exc:
+            raise ValueError(str(exc).removeprefix("Invalid CORS config: ")) from None
         return self
+
+    @property
+    def policy(self) -> CorsPolicy:
+        """The policy that answers requests, built once at load."""
+        return self._policy
 
 
 def _proxy(entry: str) -> str:

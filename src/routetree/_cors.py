@@ -52,7 +52,7 @@ if TYPE_CHECKING:
 
     from ._headers import Headers
 
-__all__ = ["CorsPolicy", "is_preflight"]
+__all__ = ["CorsPolicy", "is_preflight", "wildcard_origin"]
 
 HeaderList = list[tuple[bytes, bytes]]
 
@@ -208,7 +208,7 @@ class CorsPolicy:
             if origin == "*":
                 continue
             if "*" in origin:
-                wildcards.append(_parse_wildcard(origin))
+                wildcards.append(wildcard_origin(origin))
             else:
                 exact.add(_normalize_config_origin(origin))
         self._exact = frozenset(exact)
@@ -260,6 +260,24 @@ class CorsPolicy:
             f"expose_headers={list(self.expose_headers)!r}, "
             f"credentials={self.credentials!r}, max_age={self.max_age!r})"
         )
+
+    def _settings(self) -> tuple[object, ...]:
+        return (
+            self.origins,
+            self.methods,
+            self.headers,
+            self.expose_headers,
+            self.credentials,
+            self.max_age,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, CorsPolicy):
+            return self._settings() == other._settings()
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._settings())
 
     def is_allowed_origin(self, origin: str) -> bool:
         """Tell whether ``origin`` (an ``Origin`` header value) may make requests.
@@ -380,12 +398,15 @@ def _normalize_config_origin(origin: str) -> str:
     return _serialize(scheme, host, port)
 
 
-def _parse_wildcard(origin: str) -> tuple[str, str, str]:
+def wildcard_origin(origin: str) -> tuple[str, str, str]:
     """Split ``https://*.example.com[:port]`` into (scheme, ".example.com", port).
 
     Only a whole leading label may be ``*`` and at least two labels must follow it,
     so neither ``https://*example.com`` (would match ``evil-example.com``) nor
     ``https://*.com`` can be written.
+
+    Raises:
+        ValueError: ``origin`` is not such a pattern.
     """
     candidate = origin.strip().lower()
     scheme, sep, rest = candidate.partition("://")

@@ -101,6 +101,10 @@ class Matcher(Generic[T]):
         found = self._walk(self._root, parts, 0, params)
         return None if found is None else (found, params)
 
+    def match_static(self, path: str) -> T | None:
+        """Find the route of a path among the routes without params, or None."""
+        return self._static.get(path)
+
     def _walk(
         self, node: _Node[T], parts: list[str], index: int, params: Params
     ) -> T | None:

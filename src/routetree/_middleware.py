@@ -31,14 +31,16 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import anyio.to_thread
 
-from ._errors import RouteImportError, RouteTreeError
+from ._conditions import Condition, RequestView, check_conditions
+from ._errors import ConfigError, RouteImportError, RouteTreeError
 from ._loader import import_file
-from ._patterns import MatcherRule, compile_matcher
+from ._patterns import PathPattern
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -46,7 +48,13 @@ if TYPE_CHECKING:
 
     from ._request import Request
 
-__all__ = ["Middleware", "RequestConditions", "load_middleware"]
+__all__ = [
+    "MatcherRule",
+    "Middleware",
+    "RequestConditions",
+    "compile_matcher",
+    "load_middleware",
+]
 
 _FILES = {"middleware.py": "middleware", "proxy.py": "proxy"}
 
@@ -137,3 +145,90 @@ def load_middleware(project_dir: Path) -> Middleware | None:
     rules = None if matcher is None else compile_matcher(matcher, file)
     is_async = inspect.iscoroutinefunction(function)
     return Middleware(file, function, is_async, rules)
+
+
+@dataclass(frozen=True, slots=True)
+class MatcherRule:
+    """One entry of a middleware's ``config["matcher"]``, compiled.
+
+    Attributes:
+        pattern: The ``source`` path pattern.
+        has: Conditions that must all hold.
+        missing: Conditions none of which may hold.
+    """
+
+    pattern: PathPattern
+    has: tuple[Condition, ...] = ()
+    missing: tuple[Condition, ...] = ()
+
+    def matches(self, path: str, request_view: RequestView) -> bool:
+        """Return whether the middleware runs for this raw path and request."""
+        return self.pattern.match(path) is not None and check_conditions(
+            self.has, self.missing, request_view
+        )
+
+
+def compile_matcher(config: object, where: str) -> list[MatcherRule]:
+    """Compile the value of a middleware file's ``config["matcher"]``.
+
+    Accepts what Next.js accepts: a pattern string, a list of them, or a list of
+    ``{"source": ..., "has": [...], "missing": [...]}`` dicts (``"locale"`` is
+    accepted and ignored, as routetree has no i18n routing). The middleware runs when
+    any rule matches. No matcher at all (None) means "every path"; the caller handles
+    that.
+
+    Differs from Next.js: an empty list is refused, since the middleware would then
+    never run, which is more likely a mistake than the intent.
+
+    Args:
+        config: The value of ``config["matcher"]``.
+        where: The middleware file, named in error messages.
+
+    Raises:
+        ConfigError: A wrong shape or an invalid pattern or condition; the message
+            names ``where`` and the offending entry.
+    """
+    entries = [config] if isinstance(config, str) else config
+    if not isinstance(entries, list | tuple):
+        raise ConfigError(
+            f'{where}: config["matcher"] = {config!r} is not valid: use a pattern '
+            'string such as "/api/:path*", a list of them, or a list of '
+            '{"source": ..., "has": [...], "missing": [...]} dicts.'
+        )
+    if not entries:
+        raise ConfigError(
+            f'{where}: config["matcher"] is empty, so the middleware would never run. '
+            'List the paths it guards, or remove "matcher" to run it for every path.'
+        )
+    return [_compile_rule(entry, where, index) for index, entry in enumerate(entries)]
+
+
+def _compile_rule(entry: object, where: str, index: int) -> MatcherRule:
+    at = f'{where}: config["matcher"][{index}]'
+    try:
+        if isinstance(entry, str):
+            return MatcherRule(PathPattern(entry))
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("source"), str):
+            raise ConfigError(
+                f'{entry!r} is not a pattern string or a dict with a string "source".'
+            )
+        unknown = set(entry) - {"source", "has", "missing", "locale"}
+        if unknown:
+            raise ConfigError(
+                f"unknown key(s) {', '.join(sorted(map(repr, unknown)))} in "
+                f'{entry!r}; allowed: "source", "has", "missing", "locale".'
+            )
+        conditions: dict[str, tuple[Condition, ...]] = {}
+        for kind in ("has", "missing"):
+            items = entry.get(kind, [])
+            if not isinstance(items, list | tuple):
+                raise ConfigError(f'"{kind}" must be a list of conditions.')
+            conditions[kind] = tuple(
+                Condition.from_mapping(item, f"{kind}[{i}]")
+                for i, item in enumerate(items)
+            )
+        return MatcherRule(
+            PathPattern(entry["source"]), conditions["has"], conditions["missing"]
+        )
+    except ConfigError as exc:
+        raise ConfigError(f"{at}: {exc}") from None

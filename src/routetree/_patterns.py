@@ -44,49 +44,28 @@ lookahead such as ``/((?!public).*)`` made case-insensitive would skip the middl
 for ``/PUBLIC/...``. Inside regex groups, a ``/`` or ``%`` that was percent-encoded
 in a segment reads as ``%2F`` or ``%25``, so ``[^/]+`` still means "one segment".
 
-`Destination` fills a redirect or rewrite destination (``/api/users/:id``) with the
-params of a match, `Condition` checks a ``has``/``missing`` item against a request, and
-`compile_matcher` turns a middleware file's ``config["matcher"]`` into `MatcherRule`\s.
+`routetree._destination.Destination` fills a redirect or rewrite destination with the
+params of a match; `routetree._conditions.Condition` checks the ``has``/``missing``
+items of a rule.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal, Protocol, get_args
-from urllib.parse import quote
 
 from ._errors import ConfigError
 from ._url import decode_segment
 
-__all__ = [
-    "CONDITION_TYPES",
-    "Condition",
-    "ConditionType",
-    "Destination",
-    "MatcherRule",
-    "Params",
-    "PathPattern",
-    "RequestView",
-    "check_conditions",
-    "compile_matcher",
-    "fill_destination",
-]
+__all__ = ["Params", "PathPattern", "js_regex"]
 
 Params = dict[str, str | list[str]]
-ConditionType = Literal["header", "cookie", "query", "host"]
-CONDITION_TYPES: tuple[ConditionType, ...] = get_args(ConditionType)
 
 _NAME_CHARS = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"
 )
 _SEGMENT = "[^/]+?"  # path-to-regexp's default param pattern, within one segment
 _UNESCAPE = re.compile("%(25|2F)")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_DEST_TOKEN = re.compile(r"\\(.)|:(\w+)([*+])?", re.DOTALL)
-_ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_LEADING_SLASHES = re.compile(r"^[/\\]+")
 _SLASHES = re.compile("/+")
 
 
@@ -103,7 +82,7 @@ def _normalize(path: str) -> str:
     return "".join("/" + _escape(decode_segment(p)) for p in path.split("/") if p)
 
 
-def _js_regex(regex: str, *, keep_names: bool) -> str:
+def js_regex(regex: str, *, keep_names: bool) -> str:
     r"""Translate the JavaScript regex syntax Next.js users write into Python's.
 
     ``[^]`` (any character) becomes ``[\s\S]``, ``$`` becomes ``\Z`` (Python's ``$``
@@ -321,7 +300,7 @@ class PathPattern:
                 f'"?": wrap a lookahead in a group that consumes, '
                 "e.g. /((?!public).*) instead of /(?!public)"
             )
-        regex = _js_regex(body, keep_names=False)
+        regex = js_regex(body, keep_names=False)
         try:
             re.compile(regex)
         except re.error as exc:
@@ -376,391 +355,3 @@ class PathPattern:
                 out.append(
                     f"(?i:{escaped})" if decoded.lower() != decoded.upper() else escaped
                 )
-
-
-def _encode(value: str | list[str] | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return quote(value, safe="")
-    return "/".join(quote(segment, safe="") for segment in value)
-
-
-class Destination:
-    r"""A redirect or rewrite destination with ``:name`` params, checked at start-up.
-
-    ``:name`` (also written ``:name*`` or ``:name+``, as in Next.js) is replaced by
-    the param of the same name, percent-encoded as a path segment; a list
-    of segments is encoded segment by segment and joined with ``/``. Params may be
-    used in the path, the query and the fragment; ``\\:`` is a literal colon. An
-    empty or absent param after a ``/`` drops that ``/`` (``/docs/:path*`` with no
-    segments is ``/docs``)::
-
-        dest = Destination("/api/users/:id?from=:id", PathPattern("/old/:id"))
-        dest.fill({"id": "a b"})  # "/api/users/a%20b?from=a%20b"
-
-    A relative destination whose filled value would start with ``//`` or ``/\``
-    (which a browser reads as another host) is collapsed to one leading ``/``.
-
-    Differs from Next.js: params may not appear in the scheme or host of an absolute
-    destination (``https://:host/``): that lets a request choose where to send its
-    user (an open redirect), so it is refused.
-
-    Args:
-        destination: ``/path...`` or an absolute ``scheme://host/path...`` URL.
-        source_pattern: The source the params come from; every ``:name`` used must be
-            one of its params. None skips that check.
-
-    Attributes:
-        destination: The destination as written.
-        names: The param names the destination uses.
-        is_external: Whether the destination is an absolute URL.
-
-    Raises:
-        ConfigError: The destination is malformed, contains control characters, puts
-            a param in the host, or uses a param the source does not have.
-    """
-
-    __slots__ = ("_head", "_path", "_rest", "destination", "is_external", "names")
-
-    def __init__(
-        self, destination: str, source_pattern: PathPattern | None = None
-    ) -> None:
-        self.destination = destination
-        if not isinstance(destination, str) or not destination:
-            raise ConfigError(f"Invalid destination {destination!r}: it is empty.")
-        if _CONTROL.search(destination):
-            raise ConfigError(
-                f"Invalid destination {destination!r}: it contains a control "
-                "character (CR, LF, NUL...), which could split or smuggle headers."
-            )
-        absolute = _ABSOLUTE.match(destination)
-        self.is_external = absolute is not None
-        if absolute is not None:
-            end = len(absolute.group())
-            while end < len(destination) and destination[end] not in "/?#":
-                end += 1
-            head, rest = destination[:end], destination[end:]
-            if re.search(r"(?<!\\):[A-Za-z_]", head[len(absolute.group()) :]):
-                raise ConfigError(
-                    f"Invalid destination {destination!r}: a param in the host would "
-                    "let a request choose which site it is sent to (an open "
-                    "redirect). Put params only in the path or query."
-                )
-        elif destination.startswith("/") and destination[1:2] not in ("/", "\\"):
-            head, rest = "", destination
-        else:
-            raise ConfigError(
-                f"Invalid destination {destination!r}: it must start with a single "
-                '"/" or be an absolute URL such as "https://example.com/path".'
-            )
-        self._head = head
-        self._path, self._rest = self._split(self._tokens(rest))
-        self.names = frozenset(
-            str(t) for t in (*self._path, *self._rest) if isinstance(t, _Name)
-        )
-        if source_pattern is not None:
-            unknown = sorted(self.names - set(source_pattern.names))
-            if unknown:
-                known = ", ".join(f":{n}" for n in source_pattern.names) or "none"
-                raise ConfigError(
-                    f"Invalid destination {destination!r}: "
-                    + ", ".join(f":{n}" for n in unknown)
-                    + f" is not a param of the source {source_pattern.source!r} "
-                    f"(its params: {known})."
-                )
-
-    @staticmethod
-    def _tokens(text: str) -> list[str | _Name]:
-        tokens: list[str | _Name] = []
-        last = 0
-        for found in _DEST_TOKEN.finditer(text):
-            tokens.append(text[last : found.start()])
-            escaped, name = found.group(1), found.group(2)
-            tokens.append(escaped if escaped is not None else _Name(name))
-            last = found.end()
-        tokens.append(text[last:])
-        return [t for t in tokens if t]
-
-    @staticmethod
-    def _split(
-        tokens: list[str | _Name],
-    ) -> tuple[list[str | _Name], list[str | _Name]]:
-        # As in Next.js, the first "?" starts the query, even right after a ":name".
-        for index, token in enumerate(tokens):
-            if isinstance(token, _Name):
-                continue
-            cut = min((token.find(c) for c in "?#" if c in token), default=-1)
-            if cut != -1:
-                path = [*tokens[:index], token[:cut]]
-                rest = [token[cut:], *tokens[index + 1 :]]
-                return [t for t in path if t], rest
-        return tokens, []
-
-    def fill(self, params: Mapping[str, str | list[str]]) -> str:
-        """Return the destination with each ``:name`` replaced by its encoded param."""
-        path: list[str] = []
-        for token in self._path:
-            if isinstance(token, _Name):
-                value = _encode(params.get(token))
-                if not value and path and path[-1].endswith("/"):
-                    path[-1] = path[-1][:-1]
-                path.append(value)
-            else:
-                path.append(token)
-        rest = "".join(
-            _encode(params.get(t)) if isinstance(t, _Name) else t for t in self._rest
-        )
-        filled = "".join(path)
-        if self.is_external:
-            if filled and not filled.startswith("/"):
-                filled = "/" + filled
-            return self._head + filled + rest
-        # "//evil.example" or "/\evil.example" would send the browser to another host.
-        return "/" + _LEADING_SLASHES.sub("", filled) + rest
-
-    def __repr__(self) -> str:
-        return f"Destination({self.destination!r})"
-
-
-class _Name(str):
-    """A ``:name`` token of a destination (a str subclass to tell it from text)."""
-
-    __slots__ = ()
-
-
-def fill_destination(destination: str, params: Mapping[str, str | list[str]]) -> str:
-    """Fill a destination's ``:name`` params once, without checking names.
-
-    Compile a `Destination` at start-up instead when the destination is reused; this
-    helper is for one-off use. A param the mapping lacks is filled with nothing.
-
-    Raises:
-        ConfigError: The destination is malformed (see `Destination`).
-    """
-    return Destination(destination).fill(params)
-
-
-class RequestView(Protocol):
-    """What `Condition` needs to know about a request; the app adapts its Request."""
-
-    def header(self, name: str) -> str | None:
-        """Return the value of a request header (case-insensitive name), or None."""
-
-    def cookie(self, name: str) -> str | None:
-        """Return the value of a request cookie, or None."""
-
-    def query(self, name: str) -> str | None:
-        """Return the first value of a query parameter, or None."""
-
-    def host(self) -> str | None:
-        """Return the host the request was sent to (``Host`` header), or None."""
-
-
-class Condition:
-    """One item of a ``has`` or ``missing`` list, as in Next.js.
-
-    ``{type = "header", key = "x-tenant"}`` asks for the header to be present;
-    with ``value`` it must also match the regular expression in full
-    (``value = "Bearer .+"``). ``type`` is ``"header"`` (name case-insensitive),
-    ``"cookie"``, ``"query"`` or ``"host"``; a ``host`` item has no ``key`` and needs
-    a ``value``, matched against the host name without its port, lower-cased.
-
-    Differs from Next.js: named groups captured by ``value`` are not made params.
-
-    Args:
-        type: What to look at.
-        key: The header, cookie or query parameter name.
-        value: A regular expression the value must match in full, or None.
-
-    Raises:
-        ConfigError: An unknown type, a missing key, or a value that does not compile.
-    """
-
-    __slots__ = ("_regex", "key", "type", "value")
-
-    def __init__(
-        self, type: ConditionType, key: str | None = None, value: str | None = None
-    ) -> None:
-        if type not in CONDITION_TYPES:
-            raise ConfigError(
-                f"Invalid condition type {type!r}: use one of "
-                + ", ".join(repr(t) for t in CONDITION_TYPES)
-                + "."
-            )
-        if type == "host":
-            if key is not None:
-                raise ConfigError(
-                    'A "host" condition has no key: put the host name (a regular '
-                    "expression) in value."
-                )
-            if value is None:
-                raise ConfigError('A "host" condition needs a value (the host name).')
-        elif not isinstance(key, str) or not key:
-            raise ConfigError(f'A "{type}" condition needs a key (the {type} name).')
-        if value is not None and not isinstance(value, str):
-            raise ConfigError(f"A condition value must be a string, not {value!r}.")
-        self.type: ConditionType = type
-        self.key = key
-        self.value = value
-        try:
-            self._regex = (
-                None if value is None else re.compile(_js_regex(value, keep_names=True))
-            )
-        except re.error as exc:
-            raise ConfigError(
-                f"Invalid condition value {value!r}: it is not a valid regular "
-                f"expression ({exc.msg})."
-            ) from None
-
-    @classmethod
-    def from_mapping(cls, item: object, where: str) -> Condition:
-        """Build a condition from a ``{"type", "key", "value"}`` mapping.
-
-        Raises:
-            ConfigError: The item is not such a mapping, or is invalid; ``where``
-                names it in the message.
-        """
-        if not isinstance(item, Mapping) or not set(item) <= {"type", "key", "value"}:
-            raise ConfigError(
-                f"{where}: {item!r} is not a condition: write "
-                '{"type": "header", "key": "x-name", "value": "regex"} with type '
-                "header, cookie, query or host (value optional)."
-            )
-        try:
-            return cls(item.get("type"), item.get("key"), item.get("value"))  # type: ignore[arg-type]
-        except ConfigError as exc:
-            raise ConfigError(f"{where}: {exc}") from None
-
-    def matches(self, request: RequestView) -> bool:
-        """Return whether the request has the item (and its value matches)."""
-        if self.type == "host":
-            actual = request.host()
-            if actual is not None:
-                actual = _strip_port(actual).lower()
-        elif self.type == "header":
-            actual = request.header(self.key or "")
-        elif self.type == "cookie":
-            actual = request.cookie(self.key or "")
-        else:
-            actual = request.query(self.key or "")
-        if actual is None:
-            return False
-        return self._regex is None or self._regex.fullmatch(actual) is not None
-
-    def __repr__(self) -> str:
-        return f"Condition({self.type!r}, {self.key!r}, {self.value!r})"
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Condition):
-            return (self.type, self.key, self.value) == (
-                other.type,
-                other.key,
-                other.value,
-            )
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash((self.type, self.key, self.value))
-
-
-def _strip_port(host: str) -> str:
-    if host.rfind(":") > host.rfind("]"):
-        return host.rpartition(":")[0]
-    return host
-
-
-def check_conditions(
-    has: Iterable[Condition], missing: Iterable[Condition], request_view: RequestView
-) -> bool:
-    """Return whether every ``has`` item matches and no ``missing`` item does."""
-    return all(c.matches(request_view) for c in has) and not any(
-        c.matches(request_view) for c in missing
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class MatcherRule:
-    """One entry of a middleware's ``config["matcher"]``, compiled.
-
-    Attributes:
-        pattern: The ``source`` path pattern.
-        has: Conditions that must all hold.
-        missing: Conditions none of which may hold.
-    """
-
-    pattern: PathPattern
-    has: tuple[Condition, ...] = ()
-    missing: tuple[Condition, ...] = ()
-
-    def matches(self, path: str, request_view: RequestView) -> bool:
-        """Return whether the middleware runs for this raw path and request."""
-        return self.pattern.match(path) is not None and check_conditions(
-            self.has, self.missing, request_view
-        )
-
-
-def compile_matcher(config: object, where: str) -> list[MatcherRule]:
-    """Compile the value of a middleware file's ``config["matcher"]``.
-
-    Accepts what Next.js accepts: a pattern string, a list of them, or a list of
-    ``{"source": ..., "has": [...], "missing": [...]}`` dicts (``"locale"`` is
-    accepted and ignored, as routetree has no i18n routing). The middleware runs when
-    any rule matches. No matcher at all (None) means "every path"; the caller handles
-    that.
-
-    Differs from Next.js: an empty list is refused, since the middleware would then
-    never run, which is more likely a mistake than the intent.
-
-    Args:
-        config: The value of ``config["matcher"]``.
-        where: The middleware file, named in error messages.
-
-    Raises:
-        ConfigError: A wrong shape or an invalid pattern or condition; the message
-            names ``where`` and the offending entry.
-    """
-    entries = [config] if isinstance(config, str) else config
-    if not isinstance(entries, list | tuple):
-        raise ConfigError(
-            f'{where}: config["matcher"] = {config!r} is not valid: use a pattern '
-            'string such as "/api/:path*", a list of them, or a list of '
-            '{"source": ..., "has": [...], "missing": [...]} dicts.'
-        )
-    if not entries:
-        raise ConfigError(
-            f'{where}: config["matcher"] is empty, so the middleware would never run. '
-            'List the paths it guards, or remove "matcher" to run it for every path.'
-        )
-    return [_compile_rule(entry, where, index) for index, entry in enumerate(entries)]
-
-
-def _compile_rule(entry: object, where: str, index: int) -> MatcherRule:
-    at = f'{where}: config["matcher"][{index}]'
-    try:
-        if isinstance(entry, str):
-            return MatcherRule(PathPattern(entry))
-        if not isinstance(entry, Mapping) or not isinstance(entry.get("source"), str):
-            raise ConfigError(
-                f'{entry!r} is not a pattern string or a dict with a string "source".'
-            )
-        unknown = set(entry) - {"source", "has", "missing", "locale"}
-        if unknown:
-            raise ConfigError(
-                f"unknown key(s) {', '.join(sorted(map(repr, unknown)))} in "
-                f'{entry!r}; allowed: "source", "has", "missing", "locale".'
-            )
-        conditions: dict[str, tuple[Condition, ...]] = {}
-        for kind in ("has", "missing"):
-            items = entry.get(kind, [])
-            if not isinstance(items, list | tuple):
-                raise ConfigError(f'"{kind}" must be a list of conditions.')
-            conditions[kind] = tuple(
-                Condition.from_mapping(item, f"{kind}[{i}]")
-                for i, item in enumerate(items)
-            )
-        return MatcherRule(
-            PathPattern(entry["source"]), conditions["has"], conditions["missing"]
-        )
-    except ConfigError as exc:
-        raise ConfigError(f"{at}: {exc}") from None

@@ -9,8 +9,8 @@ this one adds the stages, in Next.js's order:
 3. CORS: a preflight is answered here; other responses get the CORS headers;
 4. config ``redirects``, then the trailing-slash redirect of ``trailing_slash``;
 5. middleware (``middleware.py`` / ``proxy.py``) when its matcher matches;
-6. ``rewrites.before_files``, the routes, ``rewrites.after_files``, then
-   ``rewrites.fallback``.
+6. ``rewrites.before_files``; the static routes (no ``[param]`` segment);
+   ``rewrites.after_files``; the dynamic routes; then ``rewrites.fallback``.
 
 Every stage matches on the same path (below ``base_path``) that routing uses.
 """
@@ -21,10 +21,9 @@ import logging
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ._cors import CorsPolicy, is_preflight
+from ._cors import is_preflight
 from ._error_responses import error_response
 from ._middleware import RequestConditions
-from ._patterns import check_conditions
 from ._request import Request
 from ._response import ContinueDirective, Response, RewriteDirective
 from ._url import check_percent_escapes, normalize_escapes, request_path
@@ -80,19 +79,7 @@ class Pipeline:
         self.app = app
         self.config = config
         self.middleware = middleware
-        cors = config.cors
-        self.cors = (
-            None
-            if cors is None
-            else CorsPolicy(
-                cors.origins,
-                cors.methods,
-                cors.headers,
-                cors.expose_headers,
-                cors.credentials,
-                cors.max_age,
-            )
-        )
+        self.cors = None if config.cors is None else config.cors.policy
         self.trusted = config.trusted_networks
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -112,15 +99,7 @@ class Pipeline:
         request.trusted_proxies = self.trusted
         conditions = RequestConditions(request)
 
-        extra: _RawHeaders = []
-        for rule in config.headers:
-            if rule.pattern.match(path) is not None and check_conditions(
-                rule.has_conditions, rule.missing_conditions, conditions
-            ):
-                extra += [
-                    (e.key.lower().encode("latin-1"), e.value.encode("latin-1"))
-                    for e in rule.headers
-                ]
+        extra = self._config_headers(path, conditions)
         origin = request.headers.get("origin")
         if (
             self.cors is not None
@@ -134,10 +113,12 @@ class Pipeline:
                 request.headers.get("access-control-request-method"),
                 request.headers.get("access-control-request-headers"),
             )
+            if preflight is None:  # refused: the answer still depends on Origin
+                preflight = self.cors.response_headers(None)
             answer = Response(None, status=204)
             if allow:
                 answer.headers["allow"] = allow
-            await answer.send(with_headers(send, extra + (preflight or [])))
+            await answer.send(with_headers(send, extra + preflight))
             return
         if self.cors is not None:
             extra += self.cors.response_headers(origin)
@@ -164,18 +145,36 @@ class Pipeline:
                 send = with_headers(send, more_headers)
             request.rewrite_path(path)
 
-        path = self._rewrite(config.rewrites.before_files, path, request, conditions)
-        found = app.match(self._route_path(path))
-        for phase in (config.rewrites.after_files, config.rewrites.fallback):
-            if found is not None:
-                break
-            rewritten = self._rewrite(phase, path, request, conditions)
+        rewrites = config.rewrites
+        path = self._rewrite(rewrites.before_files, path, request, conditions)
+        found = app.match_static(self._route_path(path))
+        if found is None:
+            # As in Next.js, after_files rewrites come before the dynamic routes.
+            path = self._rewrite(rewrites.after_files, path, request, conditions)
+            found = app.match(self._route_path(path))
+        if found is None:
+            rewritten = self._rewrite(rewrites.fallback, path, request, conditions)
             if rewritten != path:
                 path = rewritten
                 found = app.match(self._route_path(path))
         if path != request.url.path:
             request.rewrite_path(path)
         await app.answer(scope, receive, send, path, found, request)
+
+    def _config_headers(self, path: str, conditions: RequestConditions) -> _RawHeaders:
+        """The headers of every matching ``[[headers]]`` rule; a later rule wins."""
+        by_name: dict[bytes, bytes] = {}
+        cookies: _RawHeaders = []
+        for rule in self.config.headers:
+            params = rule.match(path, conditions)
+            if params is None:
+                continue
+            for name, value in rule.header_pairs(params):
+                if name == b"set-cookie":
+                    cookies.append((name, value))
+                else:
+                    by_name[name] = value
+        return [*by_name.items(), *cookies]
 
     def _route_path(self, path: str) -> str:
         # With trailing_slash = true the handler sees "/x/"; the route is "/x".
@@ -197,15 +196,10 @@ class Pipeline:
         self, path: str, request: Request, conditions: RequestConditions
     ) -> Response | None:
         for rule in self.config.redirects:
-            params = rule.pattern.match(path)
-            if params is None or not check_conditions(
-                rule.has_conditions, rule.missing_conditions, conditions
-            ):
+            params = rule.match(path, conditions)
+            if params is None:
                 continue
-            location = rule.fill(params)
-            query = request.url.query
-            if query:
-                location += ("&" if "?" in location else "?") + query
+            location = rule.fill_url(params, request.url.query)
             response = Response(location, status=rule.status)
             response.headers["location"] = location
             if rule.status == 308:
@@ -221,11 +215,10 @@ class Pipeline:
         conditions: RequestConditions,
     ) -> str:
         for rule in rules:
-            params = rule.pattern.match(path)
-            if params is not None and check_conditions(
-                rule.has_conditions, rule.missing_conditions, conditions
-            ):
-                return _path_of(rule.fill(params), request)
+            params = rule.match(path, conditions)
+            if params is not None:
+                target = rule.fill_url(params, request.url.query)
+                return _path_of(target.partition("#")[0], request, keep_query=False)
         return path
 
     async def _run_middleware(
@@ -246,6 +239,15 @@ class Pipeline:
                 request.override_headers(result.request_headers.raw)
             return path, list(result.headers.raw)
         if isinstance(result, RewriteDirective):
+            if not _is_this_host(result.url, request):
+                logger.error(
+                    "%s: Response.rewrite(%r) names another host; routetree serves "
+                    "only the paths of this app (use Response.redirect to send the "
+                    "client there).",
+                    self.middleware.file,
+                    result.url,
+                )
+                return error_response(500)
             return _path_of(result.url, request), list(result.headers.raw)
         if isinstance(result, Response):
             return result
@@ -258,10 +260,31 @@ class Pipeline:
         return error_response(500)
 
 
-def _path_of(url: str, request: Request) -> str:
-    """The path of a rewrite target; a query in it replaces the request's."""
+_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+
+
+def _is_this_host(url: str, request: Request) -> bool:
+    """Whether ``url`` is a path, or an absolute URL of the host the request named."""
+    target = urlsplit(url)
+    if not target.netloc:
+        return True
+    here = request.url
+    try:
+        port = target.port or _DEFAULT_PORTS.get(target.scheme)
+    except ValueError:  # a port that is not a number
+        return False
+    return (target.hostname or "") == here.host.lower() and port == (
+        here.port or _DEFAULT_PORTS.get(here.scheme)
+    )
+
+
+def _path_of(url: str, request: Request, *, keep_query: bool = True) -> str:
+    """The path of a rewrite target, whose query becomes the request's.
+
+    With ``keep_query``, a target without a query keeps the request's.
+    """
     parts = urlsplit(url)
-    if parts.query:
+    if (parts.query or not keep_query) and parts.query != request.url.query:
         request.scope["query_string"] = parts.query.encode("latin-1")
         request.reset_url()
     path = parts.path or "/"

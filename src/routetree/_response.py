@@ -185,8 +185,11 @@ class Response:
     def rewrite(cls, url: str, headers: HeadersInit | None = None) -> Response:
         """Serve another path of this app, from middleware (``NextResponse.rewrite``).
 
-        ``url`` is a path (``/api/hello?x=1``) or an absolute URL of this app; the
-        client's URL does not change. Returned from a route handler it is a 500.
+        ``url`` is a path (``/api/hello?x=1``) or an absolute URL of this app (the
+        host the request was sent to); the client's URL does not change. A query in
+        ``url`` replaces the request's; without one the request's is kept. An
+        absolute URL of another host is a 500 (Next.js proxies it; routetree serves
+        only its own paths). Returned from a route handler it is a 500.
 
         Raises:
             ValueError: ``url`` has a control character.

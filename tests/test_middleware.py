@@ -1,0 +1,95 @@
+"""The middleware's ``config["matcher"]``, compiled into rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from routetree._conditions import Condition
+from routetree._errors import ConfigError
+from routetree._middleware import MatcherRule, compile_matcher
+from tests.test_conditions import FakeRequest
+
+WHERE = "middleware.py"
+
+
+@pytest.mark.parametrize(
+    ("config", "sources"),
+    [
+        ("/api/:path*", ["/api/:path*"]),
+        (["/a", "/b/:id"], ["/a", "/b/:id"]),
+        (("/a",), ["/a"]),
+        ([{"source": "/a", "locale": False}], ["/a"]),
+        (["/a", {"source": "/b", "has": [], "missing": []}], ["/a", "/b"]),
+    ],
+    ids=["string", "list", "tuple", "dict-with-locale", "mixed"],
+)
+def test_compile_matcher_shapes(config: object, sources: list[str]) -> None:
+    rules = compile_matcher(config, WHERE)
+    assert [rule.pattern.source for rule in rules] == sources
+    assert all(isinstance(rule, MatcherRule) for rule in rules)
+
+
+def test_compile_matcher_conditions() -> None:
+    [rule] = compile_matcher(
+        [
+            {
+                "source": "/api/:path*",
+                "has": [
+                    {"type": "header", "key": "authorization", "value": "Bearer .+"}
+                ],
+                "missing": [{"type": "cookie", "key": "skip"}],
+            }
+        ],
+        WHERE,
+    )
+    assert rule.has == (Condition("header", "authorization", "Bearer .+"),)
+    assert rule.missing == (Condition("cookie", "skip"),)
+    authorized = FakeRequest(headers={"Authorization": "Bearer t"})
+    assert rule.matches("/api/x", authorized)
+    assert rule.matches("//API/x/", authorized)
+    assert not rule.matches("/other", authorized)
+    assert not rule.matches("/api/x", FakeRequest())
+    skipped = FakeRequest(headers={"authorization": "Bearer t"}, cookies={"skip": "1"})
+    assert not rule.matches("/api/x", skipped)
+
+
+INVALID_MATCHERS: list[tuple[object, str]] = [
+    (42, 'config["matcher"] = 42 is not valid'),
+    ({"source": "/a"}, "is not valid"),
+    ([], "is empty, so the middleware would never run"),
+    ([42], 'config["matcher"][0]: 42 is not a pattern string'),
+    (["/a", "api"], "config[\"matcher\"][1]: Invalid path pattern 'api'"),
+    ([{"has": []}], 'with a string "source"'),
+    ([{"source": "/a", "extra": 1}], "unknown key(s) 'extra'"),
+    ([{"source": "/a", "has": "x"}], '"has" must be a list'),
+    ([{"source": "/a", "has": [{"type": "header"}]}], 'has[0]: A "header" condition'),
+    ([{"source": "/a", "missing": ["x"]}], "missing[0]: 'x' is not a condition"),
+    (
+        [{"source": "/a", "has": [{"type": "x", "key": "k", "bad": 1}]}],
+        "not a condition",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("config", "problem"),
+    INVALID_MATCHERS,
+    ids=[
+        "int",
+        "bare-dict",
+        "empty",
+        "int-entry",
+        "bad-pattern",
+        "no-source",
+        "unknown-key",
+        "has-not-list",
+        "bad-condition",
+        "condition-not-dict",
+        "condition-extra-key",
+    ],
+)
+def test_invalid_matcher_is_a_config_error(config: object, problem: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        compile_matcher(config, WHERE)
+    assert str(info.value).startswith(f"{WHERE}: ")
+    assert problem in str(info.value)
