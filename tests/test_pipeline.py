@@ -7,6 +7,7 @@ Everything about ``tests/apps/configured`` goes through ``routetree start`` on
 from __future__ import annotations
 
 import gzip
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -425,3 +426,27 @@ def test_has_condition_captures_a_param(client: httpx.Client) -> None:
         client.get("/api/tenant-home", headers={"x-tenant": "ACME"}).status_code == 404
     )
     assert client.get("/api/tenant-home").status_code == 404
+
+
+def test_middleware_rewrite_to_an_absolute_url(server: LiveServer) -> None:
+    with httpx.Client(base_url=server) as client:
+        same = client.get("/api/protected/same-host")
+        other = client.get("/api/protected/other-host")
+    assert same.status_code == 200
+    assert same.json()["query"] == [["via", "mw"]]
+    assert other.status_code == 500
+    assert other.json() == {"error": "Internal Server Error"}
+    deadline = time.monotonic() + 10  # the log line is read off the pipe by a thread
+    while "names another host" not in server.output and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "Response.rewrite('https://other.example/api/hello') names another host" in (
+        server.output
+    )
+
+
+def test_config_max_body_size_applies_to_every_route(client: httpx.Client) -> None:
+    assert client.post("/api/echo", content=b"x" * 1024).json() == {"received": 1024}
+    too_big = client.post("/api/echo", content=b"x" * 1025)
+    assert too_big.status_code == 413
+    streamed = client.post("/api/echo", content=iter([b"x" * 600, b"x" * 600]))
+    assert streamed.status_code == 413

@@ -9,6 +9,10 @@ async def middleware(request: Request) -> Response | None:
         raise RuntimeError("middleware failed")
     if path.endswith("/rewrite"):
         return Response.rewrite("/api/hello")
+    if path.endswith("/same-host"):
+        return Response.rewrite(f"{request.url.origin}/api/echo?via=mw")
+    if path.endswith("/other-host"):
+        return Response.rewrite("https://other.example/api/hello")
     if path.endswith("/redirect"):
         return Response.redirect("/api/hello")
     if request.headers.get("authorization") != "Bearer ok":

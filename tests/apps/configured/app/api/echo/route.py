@@ -10,3 +10,7 @@ async def GET(request):
             "user": request.headers.get("x-user"),
         }
     )
+
+
+async def POST(request):
+    return Response.json({"received": len(await request.body())})
