@@ -545,14 +545,7 @@ class CorsConfig(_Model):
                 "responses. List the trusted origins."
             )
         try:
-            self._policy = CorsPolicy(
-                self.origins,
-                self.methods,
-                self.headers,
-                self.expose_headers,
-                self.credentials,
-                self.max_age,
-            )
+            self._policy = CorsPolicy(**dict(self))  # the fields are its arguments
         except ValueError as exc:
             raise ValueError(str(exc).removeprefix("Invalid CORS config: ")) from None
         return self
