@@ -450,3 +450,10 @@ def test_config_max_body_size_applies_to_every_route(client: httpx.Client) -> No
     assert too_big.status_code == 413
     streamed = client.post("/api/echo", content=iter([b"x" * 600, b"x" * 600]))
     assert streamed.status_code == 413
+
+
+def test_middleware_matcher_conditions(client: httpx.Client) -> None:
+    assert client.get("/api/echo").status_code == 200
+    assert client.get("/api/echo", headers={"x-guard": "1"}).status_code == 401
+    skipped = client.get("/api/echo?skip-guard=1", headers={"x-guard": "1"})
+    assert skipped.status_code == 200

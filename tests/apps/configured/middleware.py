@@ -1,6 +1,16 @@
 from routetree import Request, Response
 
-config = {"matcher": ["/api/protected/:path*"]}
+config = {
+    "matcher": [
+        "/api/protected/:path*",
+        # The echo route is guarded only for requests that ask for it.
+        {
+            "source": "/api/echo",
+            "has": [{"type": "header", "key": "x-guard"}],
+            "missing": [{"type": "query", "key": "skip-guard"}],
+        },
+    ]
+}
 
 
 async def middleware(request: Request) -> Response | None:
