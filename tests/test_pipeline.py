@@ -16,7 +16,7 @@ import pytest
 
 from routetree import ConfigError, create_app
 from routetree.testing import LiveServer, live_server
-from tests.test_server import raw_request
+from tests.raw_http import raw_request
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -9,7 +9,6 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ import orjson
 import pytest
 
 from routetree.testing import LiveServer, live_server
+from tests.raw_http import raw_request
 from tests.routing_cases import CASES, MAIN_TREE, RoutingCase, tree_files, trees
 
 if TYPE_CHECKING:
@@ -30,41 +30,6 @@ if TYPE_CHECKING:
     from tests.conftest import MakeProject
 
 BASIC = Path(__file__).parent / "apps" / "basic"
-
-
-class RawResponse:
-    """A response read off the socket: status, headers (repeats kept), body."""
-
-    def __init__(self, data: bytes) -> None:
-        head, _, self.body = data.partition(b"\r\n\r\n")
-        lines = head.decode("latin-1").split("\r\n")
-        self.status = int(lines[0].split(" ")[1])
-        self.headers = [
-            (name.strip().lower(), value.strip())
-            for name, _, value in (line.partition(":") for line in lines[1:])
-        ]
-
-    def header(self, name: str) -> str | None:
-        values = [v for k, v in self.headers if k == name]
-        return ", ".join(values) if values else None
-
-
-def raw_request(
-    base_url: str, method: str, target: str, body: bytes = b""
-) -> RawResponse:
-    """Send one request with ``target`` exactly as given and read the whole answer."""
-    address = urlsplit(base_url)
-    assert address.hostname is not None and address.port is not None
-    request = (
-        f"{method} {target} HTTP/1.1\r\nHost: {address.netloc}\r\n"
-        f"Connection: close\r\nContent-Length: {len(body)}\r\n\r\n"
-    ).encode() + body
-    with socket.create_connection((address.hostname, address.port), timeout=10) as sock:
-        sock.sendall(request)
-        chunks = []
-        while chunk := sock.recv(65536):
-            chunks.append(chunk)
-    return RawResponse(b"".join(chunks))
 
 
 @pytest.fixture(scope="module")

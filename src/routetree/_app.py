@@ -249,10 +249,12 @@ class RouteTreeApp:
             if error is not None and self._instrumentation is not None:
                 await self._instrumentation.report_error(error, request, route.path)
         finally:
-            state = request.state_for_functions
-            if state is not None and state.after:
-                await run_after_callbacks(state.after)
-            current_request.reset(token)
+            try:
+                state = request.state_for_functions
+                if state is not None and state.after:
+                    await run_after_callbacks(state.after)
+            finally:  # also when the callbacks are cancelled
+                current_request.reset(token)
 
     def _refuse(self, method: str, path: str, scope: Scope) -> Response | None:
         """Answer what is wrong before routing: bad method or escape, trailing slash."""

@@ -211,7 +211,12 @@ async def _call(handler: Handler, args: tuple[object, ...]) -> object:
 async def run_after_callbacks(
     callbacks: list[tuple[Callable[..., object], tuple[object, ...]]],
 ) -> None:
-    """Run ``after()`` callbacks in order; log their errors, never raise them."""
+    """Run ``after()`` callbacks in order; log their errors, never raise them.
+
+    ``not_found()``, ``redirect()`` and the like in a callback are errors too (the
+    response is sent already): their signal derives from `BaseException`, so it is
+    caught by name, and the next callback still runs.
+    """
     for callback, args in callbacks:
         try:
             if inspect.iscoroutinefunction(callback):
@@ -222,5 +227,5 @@ async def run_after_callbacks(
                 )
                 if inspect.isawaitable(result):
                     await result
-        except Exception:
+        except (Exception, ControlFlowSignal):
             logger.exception("Error in after() callback %r", callback)

@@ -1,0 +1,82 @@
+"""HTTP/1.1 over a plain socket, for tests that need the exact bytes on the wire.
+
+A client library normalises what it sends (it collapses ``//``, encodes the path,
+joins headers) and what it receives (it merges repeated headers); these helpers do
+neither.
+"""
+
+from __future__ import annotations
+
+import socket
+from urllib.parse import urlsplit
+
+
+class RawResponse:
+    """A response read off the socket: status, headers (repeats kept), body.
+
+    Args:
+        data: The bytes the server sent, up to the end of the connection.
+
+    Attributes:
+        head: The status line and header lines, as sent.
+        status: The status code.
+        headers: ``(name, value)`` pairs in order, names lower-cased.
+        body: The body bytes, as sent (chunked framing included).
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self.head, _, self.body = data.partition(b"\r\n\r\n")
+        lines = self.head.decode("latin-1").split("\r\n")
+        self.status = int(lines[0].split(" ")[1])
+        self.headers = [
+            (name.strip().lower(), value.strip())
+            for name, _, value in (line.partition(":") for line in lines[1:])
+        ]
+
+    def header(self, name: str) -> str | None:
+        """The values of header ``name`` joined with ``", "``, or None."""
+        values = self.get_list(name)
+        return ", ".join(values) if values else None
+
+    def get_list(self, name: str) -> list[str]:
+        """Every value of header ``name``, one per header line."""
+        return [value for key, value in self.headers if key == name]
+
+
+def raw_request(
+    base_url: str,
+    method: str,
+    target: str,
+    body: bytes = b"",
+    *,
+    header_lines: bytes = b"",
+) -> RawResponse:
+    """Send one request with ``target`` exactly as given and read the whole answer.
+
+    Args:
+        base_url: The server's URL (``http://127.0.0.1:PORT``).
+        method: The request method.
+        target: The request target, sent byte for byte.
+        body: The request body (``Content-Length`` is set for it).
+        header_lines: More header lines, each ending with CRLF, sent as given.
+
+    Returns:
+        The answer; ``Connection: close`` makes the server end it.
+    """
+    address = urlsplit(base_url)
+    assert address.hostname is not None and address.port is not None
+    request = (
+        (
+            f"{method} {target} HTTP/1.1\r\nHost: {address.netloc}\r\n"
+            f"Connection: close\r\nContent-Length: {len(body)}\r\n"
+        ).encode()
+        + header_lines
+        + b"\r\n"
+        + body
+    )
+    with socket.create_connection((address.hostname, address.port), timeout=30) as sock:
+        sock.sendall(request)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return RawResponse(b"".join(chunks))
