@@ -457,3 +457,17 @@ def test_middleware_matcher_conditions(client: httpx.Client) -> None:
     assert client.get("/api/echo", headers={"x-guard": "1"}).status_code == 401
     skipped = client.get("/api/echo?skip-guard=1", headers={"x-guard": "1"})
     assert skipped.status_code == 200
+
+
+def test_set_cookie_lines_from_every_stage_add_up_in_order(
+    client: httpx.Client,
+) -> None:
+    # docs/cookies.md: config, then middleware, then the response's own, then
+    # cookies() (whose "same" loses to the response's).
+    response = client.get("/api/protected/data", headers={"authorization": "Bearer ok"})
+    assert response.headers.get_list("set-cookie") == [
+        "config-a=1; Path=/",
+        "mw=1; Path=/",
+        "same=from-response; Path=/",
+        "store=s; Path=/",
+    ]

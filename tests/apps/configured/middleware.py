@@ -29,4 +29,7 @@ async def middleware(request: Request) -> Response | None:
         return Response.json(
             {"success": False, "message": "authentication failed"}, status=401
         )
-    return Response.next(request_headers={"x-user": "ada"}, headers={"x-mw": "1"})
+    return Response.next(
+        request_headers={"x-user": "ada"},
+        headers={"x-mw": "1", "set-cookie": "mw=1; Path=/"},
+    )

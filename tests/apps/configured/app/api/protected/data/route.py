@@ -1,5 +1,9 @@
-from routetree import Response
+from routetree import Response, cookies
 
 
 async def GET(request):
-    return Response.json({"secret": 42, "user": request.headers.get("x-user")})
+    cookies().set("store", "s")
+    cookies().set("same", "from-store")
+    response = Response.json({"secret": 42, "user": request.headers.get("x-user")})
+    response.cookies.set("same", "from-response")
+    return response
