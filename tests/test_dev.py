@@ -6,6 +6,7 @@ import time
 from typing import TYPE_CHECKING
 
 import httpx
+from watchfiles import Change
 
 from routetree._dev import ReloadFilter
 from routetree.testing import LiveServer, live_server
@@ -146,8 +147,7 @@ def test_dev_starts_with_a_broken_project_and_serves_the_error(
 
 
 def test_reload_filter_ignores_data_files(tmp_path: Path) -> None:
-    relevant = ReloadFilter()
-    added = 1
+    relevant = ReloadFilter(tmp_path / "app")
     for name, expected in [
         ("app/api/x/route.py", True),
         ("lib/db.py", True),
@@ -159,4 +159,16 @@ def test_reload_filter_ignores_data_files(tmp_path: Path) -> None:
         ("app/api/x/__pycache__/route.cpython-311.pyc", False),
         (".routetree/manifest.json", False),
     ]:
-        assert relevant(added, str(tmp_path / name)) is expected, name
+        assert relevant(Change.added, str(tmp_path / name)) is expected, name
+
+
+def test_reload_filter_reloads_for_folders_added_under_app(tmp_path: Path) -> None:
+    relevant = ReloadFilter(tmp_path / "app")
+    new_route_dir = tmp_path / "app" / "api" / "new"
+    new_route_dir.mkdir(parents=True)
+    data_dir = tmp_path / "uploads"
+    data_dir.mkdir()
+    assert relevant(Change.added, str(new_route_dir))
+    assert not relevant(Change.modified, str(new_route_dir))
+    assert not relevant(Change.added, str(data_dir))  # outside app/: data, not routes
+    assert not ReloadFilter()(Change.added, str(new_route_dir))

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from watchfiles import DefaultFilter, watch
+from watchfiles import Change, DefaultFilter, watch
 
 from ._console import stdout_console
 from ._error_responses import internal_error_response
@@ -45,16 +45,36 @@ class ReloadFilter(DefaultFilter):
     Everything else (a SQLite database the app writes, logs, editor files) is ignored,
     as are the folders watchfiles ignores by default (``.git``, ``__pycache__``,
     virtual environments...) and ``.routetree/``.
+
+    A folder added under ``app/`` reloads too: a ``route.py`` written into it right
+    away can land before the watcher watches the new folder, and then it has no event
+    of its own (``mkdir -p app/api/x && cp route.py app/api/x/``).
+
+    Args:
+        app_dir: The project's ``app/`` folder; None skips the added-folder rule.
     """
 
     ignore_dirs = (*DefaultFilter.ignore_dirs, ".routetree")
 
-    def __call__(self, change: object, path: str) -> bool:
+    def __init__(self, app_dir: Path | None = None) -> None:
+        super().__init__()
+        self._app_prefix = (
+            None if app_dir is None else os.path.realpath(app_dir) + os.sep
+        )
+
+    def __call__(self, change: Change, path: str) -> bool:
         """Whether a change of ``path`` should reload the app."""
-        if not super().__call__(change, path):  # type: ignore[arg-type]
+        if not super().__call__(change, path):
             return False
         name = os.path.basename(path)
-        return name.endswith(".py") or name.startswith(".env") or name in _CONFIG_FILES
+        if name.endswith(".py") or name.startswith(".env") or name in _CONFIG_FILES:
+            return True
+        return (
+            change == Change.added
+            and self._app_prefix is not None
+            and os.path.realpath(path).startswith(self._app_prefix)
+            and os.path.isdir(path)
+        )
 
 
 class BrokenProjectApp:
@@ -96,7 +116,7 @@ def run_dev(directory: Path, sock: socket.socket) -> None:
     try:
         for changes in watch(
             directory,
-            watch_filter=ReloadFilter(),
+            watch_filter=ReloadFilter(directory / "app"),
             stop_event=stop,
             raise_interrupt=False,
             debounce=200,
