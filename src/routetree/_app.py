@@ -132,10 +132,19 @@ class RouteTreeApp:
             if method in _METHODS and "%" not in path and path[-1] != "/"
             else self._refuse(method, path, scope)
         )
-        if response is None:
-            await self.answer(scope, receive, send, path, self.match(path))
+        if response is not None:
+            await response.send(send, head_only=method == "HEAD")
             return
-        await response.send(send, head_only=method == "HEAD")
+        key = normalize_escapes(path) if "%" in path else path  # skip the call
+        found = self._matcher.match(key)
+        if found is not None:
+            handler = found[0].handlers.get(method)
+            if handler is not None:
+                await self._handle(
+                    scope, receive, send, path, found[0], handler, found[1]
+                )
+                return
+        await self.answer(scope, receive, send, path, found)
 
     def match(self, path: str) -> tuple[CompiledRoute, Params] | None:
         """Find the route for a raw path (below any base path)."""
@@ -212,7 +221,10 @@ class RouteTreeApp:
                             route, request, exc, dev=self.dev
                         )
                     else:
-                        response, error = result_outcome(route, request, result)
+                        if type(result) is Response:  # the common case, no call
+                            response, error = result, None
+                        else:
+                            response, error = result_outcome(route, request, result)
                 else:
                     response, error = await run_handler(
                         route, handler, request, params, dev=self.dev

@@ -96,8 +96,25 @@ class Matcher(Generic[T]):
         static = self._static.get(path)
         if static is not None:
             return static, {}
-        params: Params = {}
         parts = path[1:].split("/") if path != "/" else []
+        # Most paths end where the search's first branch leads (the static child,
+        # else the [param] child, at every level): follow it without recursion, and
+        # search with backtracking only when it reaches no route.
+        params: Params = {}
+        node = self._root
+        for part in parts:
+            child = node.static.get(part)
+            if child is None:
+                child = node.dynamic
+                if child is None or not part:
+                    break
+                params[node.dynamic_name] = decode_segment(part)
+            node = child
+        else:
+            found = node.route if node.route is not None else node.optional
+            if found is not None:
+                return found, params
+        params = {}
         found = self._walk(self._root, parts, 0, params)
         return None if found is None else (found, params)
 
