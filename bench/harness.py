@@ -55,6 +55,10 @@ STARTUP_RUNS: Final = 3
 WARMUP_SECONDS: Final = 1
 READY_TIMEOUT: Final = 60.0
 NOISE_LIMIT_PCT: Final = 10.0
+# The baseline's rounds may differ by this much (max - min, in percent of the median)
+# before the machine itself is called unstable: a virtual machine's neighbours can slow
+# it without any process or steal time showing inside it.
+SPREAD_LIMIT_PCT: Final = 12.0
 
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 
@@ -991,6 +995,7 @@ def measure(
             "wrk": f"wrk -t1 -c{args.connections} -d{args.duration}s --latency",
             "warmup": f"{WARMUP_SECONDS} s of wrk per endpoint",
             "noise_limit_pct_of_a_core": NOISE_LIMIT_PCT,
+            "spread_limit_pct_of_the_median": SPREAD_LIMIT_PCT,
         },
     )
     logs = workspace.root / "logs"
@@ -1131,6 +1136,7 @@ def summarise(results: Results) -> dict[str, Any]:
                 continue
             rps = [r.requests_per_s for r in runs]
             summary[f"{name} {endpoint.key}"] = {
+                "spread_pct": (max(rps) - min(rps)) / median(rps) * 100,
                 "contender": name,
                 "endpoint": endpoint.label,
                 "requests_per_s": median(rps),
@@ -1147,6 +1153,17 @@ def summarise(results: Results) -> dict[str, Any]:
                 "runs": len(runs),
             }
     return summary
+
+
+def unstable_baselines(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """The baseline's rows whose rounds differ by more than `SPREAD_LIMIT_PCT`."""
+    return [
+        row
+        for row in summary.values()
+        if row["contender"] == BASELINE
+        and row["runs"] > 1
+        and row["spread_pct"] > SPREAD_LIMIT_PCT
+    ]
 
 
 def print_results(results: Results, summary: dict[str, Any]) -> None:
@@ -1193,6 +1210,13 @@ def print_results(results: Results, summary: dict[str, Any]) -> None:
             f"{NOISE_LIMIT_PCT:.0f}% of a core during the run (the CPU time of every "
             "process but the server, wrk and the harness, plus steal time). "
             "Repeat on a quiet machine before trusting these figures."
+        )
+    for row in unstable_baselines(summary):
+        console.print(
+            f"[yellow]![/] unstable: {BASELINE}'s rounds on {row['endpoint']} differ "
+            f"by {row['spread_pct']:.0f}% (limit {SPREAD_LIMIT_PCT:.0f}%), with no "
+            "other process to blame: the machine's own speed changed during the run "
+            "(a busy host). The ratios are not comparable; run again later."
         )
     if results.startup:
         table = Table(title="Start-up: spawn of `routetree start` -> first correct 200")

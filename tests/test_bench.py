@@ -12,6 +12,10 @@ import importlib.util
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 HARNESS = ROOT / "bench" / "harness.py"
@@ -59,3 +63,41 @@ def test_smoke_run_rejects_an_unknown_contender() -> None:
     )
     assert done.returncode == 2
     assert "unknown nginx" in done.stderr
+
+
+def _harness() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_harness", HARNESS)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_harness"] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_unstable_baseline_is_reported() -> None:
+    harness = _harness()
+    machine = harness.Machine("cpu", 2, "3.11", "python", {}, {}, "linux", "bench/run")
+    results = harness.Results(machine, {})
+    for round_, (raw, mine) in enumerate([(36_000, 30_000), (25_000, 21_000)], 1):
+        for contender, rps in (("raw-asgi", raw), ("routetree", mine)):
+            results.runs.append(
+                harness.Run(
+                    contender,
+                    "hello",
+                    round_,
+                    rps,
+                    1.0,
+                    3.0,
+                    rps * 10,
+                    0,
+                    1.0,
+                    False,
+                    "",
+                )
+            )
+    summary = harness.summarise(results)
+    assert round(summary["raw-asgi hello"]["spread_pct"]) == 36  # 11,000 / 30,500
+    assert [r["contender"] for r in harness.unstable_baselines(summary)] == ["raw-asgi"]
+    steady = harness.Results(machine, {})
+    steady.runs = [r for r in results.runs if r.round == 1]
+    assert harness.unstable_baselines(harness.summarise(steady)) == []
