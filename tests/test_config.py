@@ -274,6 +274,12 @@ INVALID: list[tuple[str, str]] = [
     # headers
     ('[[headers]]\nsource = "/a"', "headers[0].headers: missing (required)"),
     (
+        '[[headers]]\nsource = "/a"\n'
+        'headers = [{ key = "Content-Length", value = "1" }]',
+        "headers[0].headers[0].key: 'Content-Length' describes how the bytes of each "
+        "response are sent, so the server sets it",
+    ),
+    (
         '[[headers]]\nsource = "/a/:id"\nheaders = [{ key = "x-:nope", value = "1" }]',
         "headers[0]: headers[0].key 'x-:nope' is not a header name: only params of "
         'the source (:id) may follow a ":"',

@@ -96,6 +96,17 @@ _BAD_VALUE_CHAR = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # controls, except ta
 _ORIGIN_PORT = re.compile(r"[^:]*(:[0-9]{1,5})?")  # the netloc after an IPv6 "]"
 _BASE_PATH = re.compile(r"^(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+\Z")
 _PARAM_IN_KEY = re.compile(r":\w+[*+]?")
+_FRAMING_HEADERS = frozenset(
+    {
+        "connection",
+        "content-length",
+        "keep-alive",
+        "te",
+        "trailer",
+        "transfer-encoding",
+        "upgrade",
+    }
+)
 
 
 class _Model(BaseModel):
@@ -253,6 +264,11 @@ class HeaderEntry(_Model):
     def _check_key(cls, key: str) -> str:
         # ":name" params are checked against the source by HeaderRule.
         _header_name(_PARAM_IN_KEY.sub("", key) or key)
+        if key.lower() in _FRAMING_HEADERS:
+            raise ValueError(
+                f"{key!r} describes how the bytes of each response are sent, so the "
+                "server sets it; one value for many responses would break them"
+            )
         return key
 
     @field_validator("value")
