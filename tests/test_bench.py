@@ -101,3 +101,23 @@ def test_unstable_baseline_is_reported() -> None:
     steady = harness.Results(machine, {})
     steady.runs = [r for r in results.runs if r.round == 1]
     assert harness.unstable_baselines(harness.summarise(steady)) == []
+
+
+def test_instruction_count_loop_serves_every_contender() -> None:
+    # bench/run --instructions runs this loop under valgrind; here it runs bare, so a
+    # contender that stops answering correctly fails CI, not only the benchmark.
+    script = ROOT / "bench" / "instructions.py"
+    names = ["raw-asgi", "routetree"]
+    names += ["starlette"] if _installed("starlette") else []
+    names += ["fastapi"] if _installed("fastapi") else []
+    for name in names:
+        for endpoint in ("0", "1", "2"):
+            done = subprocess.run(
+                [sys.executable, str(script), "--inner", name, endpoint, "3"],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=False,
+            )
+            assert done.returncode == 0, (name, endpoint, done.stdout + done.stderr)
