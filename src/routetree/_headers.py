@@ -135,6 +135,13 @@ class MutableHeaders(Headers):
             for name, value in pairs:
                 self._raw.append(_encode(name, value))
 
+    @classmethod
+    def of_raw(cls, raw: list[tuple[bytes, bytes]]) -> MutableHeaders:
+        """Wrap pairs that are already encoded and checked (no copy, no checks)."""
+        headers = cls.__new__(cls)
+        headers._raw = raw
+        return headers
+
     def set(self, name: str, value: str) -> None:  # type: ignore[override]
         """Set header ``name`` to ``value``, replacing any existing values."""
         encoded = _encode(name, value)

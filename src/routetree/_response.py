@@ -130,13 +130,15 @@ class Response:
         response.status = status if status == 200 else _check_status(status)
         response._body = body = encode_json(data)
         response._stream = None
+        if headers is None:  # the common case, kept short: it is on every JSON answer
+            response.headers = MutableHeaders.of_raw(
+                [_JSON]
+                if status in _NO_BODY_STATUSES
+                else [_JSON, (b"content-length", b"%d" % len(body))]
+            )
+            return response
         response.headers = MutableHeaders(headers)
         raw = response.headers.raw
-        if headers is None:  # the common case, kept short: it is on every JSON answer
-            raw.append(_JSON)
-            if status not in _NO_BODY_STATUSES:
-                raw.append((b"content-length", b"%d" % len(body)))
-            return response
         if "content-type" not in response.headers:
             raw.append(_JSON)
         _add_length(response.headers, body, response.status, fresh=False)
