@@ -218,7 +218,13 @@ def test_path_tricks_never_reach_the_handler_unauthenticated(
 def test_base_path(make_project: MakeProject) -> None:
     project = make_project(
         {
-            "routetree.toml": 'base_path = "/v1"\n',
+            "routetree.toml": (
+                'base_path = "/v1"\n\n'
+                '[[redirects]]\nsource = "/api/old"\ndestination = "/api/hello"\n'
+                "permanent = false\n\n"
+                '[[redirects]]\nsource = "/api/away"\n'
+                'destination = "https://example.com/elsewhere"\npermanent = false\n'
+            ),
             "app/api/hello/route.py": (
                 "from routetree import Response\n\n\n"
                 "async def GET(request):\n"
@@ -229,6 +235,14 @@ def test_base_path(make_project: MakeProject) -> None:
     with live_server(project) as url, httpx.Client(base_url=url) as client:
         assert client.get("/v1/api/hello").json() == {"path": "/api/hello"}
         assert client.get("/api/hello").status_code == 404
+        # As in Next.js, a redirect's relative destination is under base_path too.
+        moved = client.get("/v1/api/old?x=1")
+        assert (moved.status_code, moved.headers["location"]) == (
+            307,
+            "/v1/api/hello?x=1",
+        )
+        away = client.get("/v1/api/away")
+        assert away.headers["location"] == "https://example.com/elsewhere"
 
 
 def test_trailing_slash_true(make_project: MakeProject) -> None:

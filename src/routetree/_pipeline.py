@@ -200,6 +200,8 @@ class Pipeline:
             if params is None:
                 continue
             location = rule.fill_url(params, request.url.query)
+            if location.startswith("/"):  # a path of this app: under base_path too
+                location = self.config.base_path + location
             response = Response(location, status=rule.status)
             response.headers["location"] = location
             if rule.status == 308:
