@@ -663,3 +663,33 @@ def test_real_start_runs_the_instrumentation_hooks(
         "error": "RuntimeError: kaboom",
     }
     assert registered.read_text() == "registered\n"
+
+
+def test_real_build_lists_the_middleware_and_the_config(
+    make_project: MakeProject,
+) -> None:
+    project = make_project(
+        {
+            **TREE,
+            "proxy.py": (
+                "config = {'matcher': ['/api/admin/:path*', '/api/me']}\n\n\n"
+                "def proxy(request):\n    return None\n"
+            ),
+            "pyproject.toml": (
+                "[tool.routetree]\nbase_path = '/v1'\nmax_body_size = '1kb'\n"
+                "trusted_proxies = ['127.0.0.1']\n\n"
+                "[[tool.routetree.redirects]]\nsource = '/a'\ndestination = '/b'\n"
+                "permanent = true\n"
+            ),
+        }
+    )
+    result = _run("build", str(project))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "ƒ Middleware  proxy.py, for /api/admin/:path*, /api/me" in lines
+    assert (
+        "⚙ Config      pyproject.toml [tool.routetree]: base_path /v1, "
+        "max_body_size 1,024 bytes, 1 trusted proxy, 1 redirect"
+    ) in lines
+    plain = _run("routes", str(make_project(TREE)))
+    assert "Middleware" not in plain.stdout and "Config" not in plain.stdout

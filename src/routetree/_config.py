@@ -64,6 +64,7 @@ from ._cors import CorsPolicy, wildcard_origin
 from ._destination import Destination, HeaderTemplate
 from ._errors import ConfigError
 from ._patterns import PathPattern
+from ._request import DEFAULT_MAX_BODY_SIZE
 from ._segment_config import parse_byte_size
 
 if TYPE_CHECKING:
@@ -87,7 +88,6 @@ __all__ = [
     "load_config",
 ]
 
-DEFAULT_MAX_BODY_SIZE = 10 * 1024 * 1024
 DEFAULT_CORS_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 

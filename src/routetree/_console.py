@@ -15,6 +15,7 @@ from rich.logging import RichHandler
 from rich.table import Table
 from rich.text import Text
 
+from ._request import DEFAULT_MAX_BODY_SIZE
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -101,6 +102,57 @@ def route_rows(project: Project) -> list[dict[str, object]]:
     ]
 
 
+def project_extras(project: Project) -> list[str]:
+    """One line each for the middleware and the config, as ``next build`` lists Proxy.
+
+    For example ``ƒ Middleware  middleware.py, for /api/admin/:path*`` and
+    ``⚙ Config      routetree.toml: CORS for 1 origin, 2 redirects``.
+    """
+    lines = []
+    middleware = project.middleware
+    if middleware is not None:
+        paths = (
+            "every path"
+            if middleware.rules is None
+            else ", ".join(rule.pattern.source for rule in middleware.rules)
+        )
+        lines.append(f"ƒ Middleware  {middleware.file}, for {paths}")
+    config = project.config
+    if config is not None:
+        parts = [f"base_path {config.base_path}"] if config.base_path else []
+        if config.trailing_slash:
+            parts.append("trailing_slash")
+        if config.max_body_size != DEFAULT_MAX_BODY_SIZE:
+            parts.append(f"max_body_size {config.max_body_size:,} bytes")
+        if config.trusted_proxies:
+            parts.append(_count(len(config.trusted_proxies), "trusted proxy", ""))
+        if config.cors is not None:
+            parts.append(_count(len(config.cors.origins), "origin", "CORS for "))
+        rewrites = config.rewrites
+        for number, noun in (
+            (len(config.headers), "header rule"),
+            (len(config.redirects), "redirect"),
+            (
+                len(rewrites.before_files + rewrites.after_files + rewrites.fallback),
+                "rewrite",
+            ),
+        ):
+            if number:
+                parts.append(_count(number, noun))
+        source = (
+            "routetree.toml"
+            if (project.directory / "routetree.toml").is_file()
+            else "pyproject.toml [tool.routetree]"
+        )
+        lines.append(f"⚙ Config      {source}: {', '.join(parts) or 'defaults'}")
+    return lines
+
+
+def _count(number: int, noun: str, prefix: str = "") -> str:
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{prefix}{number} {noun if number == 1 else plural}"
+
+
 def print_route_table(project: Project) -> None:
     """Print the route table with ``next build``'s symbols and legend."""
     table = Table(box=None, header_style="bold")
@@ -121,5 +173,10 @@ def print_route_table(project: Project) -> None:
         else Console(highlight=False, width=10_000)
     )
     console.print(table)
+    extras = project_extras(project)
+    if extras:
+        console.print()
+        for line in extras:
+            console.print(Text(line))
     console.print()
     console.print(Text(LEGEND))
