@@ -12,6 +12,7 @@ from routetree._console import (
     print_banner,
     print_error,
     print_route_table,
+    project_files,
     route_rows,
 )
 from routetree._project import Project, load_project
@@ -191,3 +192,24 @@ def test_print_banner_without_env_files_or_route_count(
     assert capsys.readouterr().out == (
         f"▲ routetree {__version__} (dev)\n  - Local:        http://[::1]:3000\n"
     )
+
+
+def test_banner_names_the_files_in_use(
+    make_project: MakeProject, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = make_project(
+        {
+            "proxy.py": "",
+            "instrumentation.py": "",
+            "pyproject.toml": "[tool.routetree]\nbase_path = '/v1'\n",
+        }
+    )
+    print_banner("dev", "http://127.0.0.1:3000", [], using=project_files(project))
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "  - Using:        proxy.py, instrumentation.py, "
+        "pyproject.toml [tool.routetree]"
+    )
+    (project / "routetree.toml").write_text("")
+    names = ["proxy.py", "instrumentation.py", "routetree.toml"]
+    assert project_files(project) == names
+    assert project_files(make_project({"pyproject.toml": "[project]\n"})) == []

@@ -21,6 +21,7 @@ from ._console import (
     print_banner,
     print_error,
     print_route_table,
+    project_files,
     route_rows,
     stdout_console,
 )
@@ -103,7 +104,12 @@ def dev(directory: Path, host: str, port: int) -> None:
             )
         )
     sock = _bind(host, port)
-    print_banner("dev", display_url(sock), env_files(directory, "development"))
+    print_banner(
+        "dev",
+        display_url(sock),
+        env_files(directory, "development"),
+        using=project_files(directory),
+    )
     run_dev(directory, sock)
 
 
@@ -167,14 +173,25 @@ def start(directory: Path, host: str, port: int, workers: int) -> None:
         if not (directory / "app").is_dir():
             _fail(RouteTreeError(f"No app/ folder in {directory}."))
         sock = _bind(host, port)
-        print_banner(f"production, {workers} workers", display_url(sock), files)
+        print_banner(
+            f"production, {workers} workers",
+            display_url(sock),
+            files,
+            using=project_files(directory),
+        )
         sys.exit(run_workers(directory, sock, workers))
     try:
         app = create_app(directory, use_manifest=True)
     except RouteTreeError as exc:
         _fail(exc)
     sock = _bind(host, port)
-    print_banner("production", display_url(sock), files, len(app.project.routes))
+    print_banner(
+        "production",
+        display_url(sock),
+        files,
+        len(app.project.routes),
+        using=project_files(directory),
+    )
     serve(app, sock)
 
 

@@ -75,15 +75,26 @@ def print_error(message: str) -> None:
 
 
 def print_banner(
-    mode: str, url: str, env_files: list[Path], routes: int | None = None
+    mode: str,
+    url: str,
+    env_files: list[Path],
+    routes: int | None = None,
+    *,
+    using: list[str] | None = None,
 ) -> None:
-    """Print the start-up lines: version, URL, environment files, route count."""
+    """Print the start-up lines: version, URL, environment files, route count.
+
+    ``using`` names the project files beside ``app/`` that change how requests are
+    served (see `project_files`).
+    """
     console = stdout_console()
     console.print(Text(f"▲ routetree {__version__} ({mode})", style="bold"))
     console.print(Text(f"  - Local:        {url}"))
     if env_files:
         names = ", ".join(file.name for file in env_files)
         console.print(Text(f"  - Environments: {names}"))
+    if using:
+        console.print(Text(f"  - Using:        {', '.join(using)}"))
     if routes is not None:
         console.print(Text(f"  - Routes:       {routes}"))
     sys.stdout.flush()
@@ -100,6 +111,25 @@ def route_rows(project: Project) -> list[dict[str, object]]:
         }
         for route in project.routes
     ]
+
+
+def project_files(directory: Path) -> list[str]:
+    """The files beside ``app/`` that change how requests are served, by name.
+
+    ``middleware.py``/``proxy.py``, ``instrumentation.py`` and the config file
+    (``routetree.toml``, else ``pyproject.toml`` when it has ``[tool.routetree]``).
+    Only their presence is checked: the banner is printed before they load.
+    """
+    candidates = ("middleware.py", "proxy.py", "instrumentation.py", "routetree.toml")
+    names = [name for name in candidates if (directory / name).is_file()]
+    if "routetree.toml" not in names:
+        pyproject = directory / "pyproject.toml"
+        try:
+            if "[tool.routetree" in pyproject.read_text(encoding="utf-8"):
+                names.append("pyproject.toml [tool.routetree]")
+        except (OSError, UnicodeDecodeError):
+            pass
+    return names
 
 
 def project_extras(project: Project) -> list[str]:
