@@ -585,3 +585,30 @@ def test_register_failing_in_dev_mode_is_shown_on_every_request(
     assert (details["type"], details["message"]) == ("RuntimeError", "db down")
     assert page.headers["content-type"] == "text/html; charset=utf-8"
     assert "db down" in page.text
+
+
+@pytest.mark.parametrize("file", ["middleware.py", "proxy.py"])
+def test_a_middleware_that_raises_is_reported_as_proxy(
+    make_project: MakeProject, record: Path, file: str
+) -> None:
+    function = file.removesuffix(".py")
+    project = make_project(
+        {
+            "instrumentation.py": RECORDING_INSTRUMENTATION,
+            file: f"def {function}(request):\n    raise KeyError('no session')\n",
+            "app/api/x/route.py": FAILING_ROUTES["raises"],
+        }
+    )
+
+    with TestClient(project) as client:
+        response = client.get("/api/x")
+
+    assert response.status_code == 500
+    [reported] = _errors(record)
+    assert reported["error"] == "KeyError"
+    assert reported["request"]["path"] == "/api/x"
+    assert reported["context"] == {
+        "router_kind": "App Router",
+        "route_path": f"/{function}",
+        "route_type": "proxy",
+    }

@@ -146,6 +146,15 @@ class RouteTreeApp:
                 return
         await self.answer(scope, receive, send, path, found)
 
+    async def report_error(
+        self, error: BaseException, request: Request, route_path: str, route_type: str
+    ) -> None:
+        """Pass a failure to ``on_request_error`` of instrumentation.py, if any."""
+        if self._instrumentation is not None:
+            await self._instrumentation.report_error(
+                error, request, route_path, route_type
+            )
+
     def match(self, path: str) -> tuple[CompiledRoute, Params] | None:
         """Find the route for a raw path (below any base path)."""
         return self._matcher.match(normalize_escapes(path))

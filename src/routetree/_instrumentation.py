@@ -60,9 +60,17 @@ class Instrumentation:
                 await result
 
     async def report_error(
-        self, error: BaseException, request: Request, route_path: str
+        self,
+        error: BaseException,
+        request: Request,
+        route_path: str,
+        route_type: str = "route",
     ) -> None:
-        """Call ``on_request_error``; an error inside it is logged, never raised."""
+        """Call ``on_request_error``; an error inside it is logged, never raised.
+
+        ``route_type`` is ``"route"`` for a route handler and ``"proxy"`` for the
+        middleware, as Next.js 16 names them.
+        """
         if self.on_request_error is None:
             return
         request_info = {
@@ -73,7 +81,7 @@ class Instrumentation:
         context = {
             "router_kind": "App Router",
             "route_path": route_path,
-            "route_type": "route",
+            "route_type": route_type,
         }
         try:
             hook = self.on_request_error

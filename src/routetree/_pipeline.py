@@ -230,8 +230,11 @@ class Pipeline:
         assert self.middleware is not None
         try:
             result = await self.middleware.run(request)
-        except Exception:
+        except Exception as exc:
             logger.exception("Error in %s", self.middleware.file)
+            # As Next.js 16 reports it: route_type "proxy", route_path "/proxy".
+            route_path = "/" + self.middleware.file.removesuffix(".py")
+            await self.app.report_error(exc, request, route_path, "proxy")
             return error_response(500)
         path = request.url.path
         if result is None:
