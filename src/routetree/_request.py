@@ -384,9 +384,13 @@ class Request:
         return self._form
 
     def _check_declared_length(self) -> None:
-        declared = self.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > self._max_body_size:
-            raise self._too_large()
+        # Straight off the ASGI headers: building request.headers for this alone
+        # was a tenth of a small POST's cost. Servers refuse conflicting lengths.
+        for name, value in self._scope["headers"]:
+            if name == b"content-length":
+                if value.isdigit() and int(value) > self._max_body_size:
+                    raise self._too_large()
+                return
 
     def _too_large(self) -> HTTPError:
         return HTTPError(
