@@ -1216,7 +1216,8 @@ def print_results(results: Results, summary: dict[str, Any]) -> None:
             f"[yellow]![/] unstable: {BASELINE}'s rounds on {row['endpoint']} differ "
             f"by {row['spread_pct']:.0f}% (limit {SPREAD_LIMIT_PCT:.0f}%), with no "
             "other process to blame: the machine's own speed changed during the run "
-            "(a busy host). The ratios are not comparable; run again later."
+            "(a busy host). The ratios are not comparable: run again later, or compare "
+            "instruction counts, which do not move (bench/run --instructions)."
         )
     if results.startup:
         table = Table(title="Start-up: spawn of `routetree start` -> first correct 200")
