@@ -9,7 +9,6 @@ import os
 import re
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,7 +19,7 @@ from click.testing import CliRunner, Result
 
 from routetree import __version__
 from routetree._cli import cli
-from routetree.testing import LiveServer
+from routetree.testing import LiveServer, _serve_command
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -292,46 +291,10 @@ def _serve(
 ) -> Iterator[LiveServer]:
     """Run ``routetree *args`` until the URL it prints is up; stop it on exit."""
     assert ROUTETREE.is_file(), f"no console script at {ROUTETREE}"
-    process = subprocess.Popen(
-        [str(ROUTETREE), *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        encoding="utf-8",
-        cwd=cwd,
-        env=_environment(env),
-    )
-    output: list[str] = []
-    urls: list[str] = []
-    ready = threading.Event()
-
-    def drain() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            output.append(line)
-            if not urls and (found := _LOCAL_URL.search(line)):
-                urls.append(found.group(0))
-                ready.set()
-        ready.set()
-
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
-    try:
-        ready.wait(timeout)
-        if not urls:
-            raise AssertionError(
-                f"routetree {' '.join(args)} printed no URL:\n{''.join(output)}"
-            )
-        yield LiveServer(urls[0], output, process)
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        reader.join(5)
-        if process.stdout is not None:
-            process.stdout.close()
+    with _serve_command(
+        [str(ROUTETREE), *args], env=_environment(env), cwd=cwd, timeout=timeout
+    ) as server:
+        yield server
 
 
 def _wait_for_json(path: Path, timeout: float = 10.0) -> object:

@@ -279,23 +279,50 @@ def live_server(
         with live_server("examples/users") as base_url:
             httpx.get(f"{base_url}/api/users")
     """
+    argv = [
+        sys.executable,
+        "-m",
+        "routetree",
+        command,
+        str(project_dir),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "0",
+        *args,
+    ]
+    with _serve_command(
+        argv, env={**os.environ, "NO_COLOR": "1", **(env or {})}, timeout=timeout
+    ) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def _serve_command(
+    argv: list[str],
+    *,
+    env: Mapping[str, str],
+    cwd: Path | None = None,
+    timeout: float = 30.0,
+) -> Iterator[LiveServer]:
+    """Run a command that starts a server; yield once it prints its URL; stop it.
+
+    The machinery under `live_server`, for tests that run ``routetree`` some other
+    way (the console script, another working folder). The first ``http://host:port``
+    the process prints is its URL; everything it prints is kept in
+    `LiveServer.output`. On exit it gets SIGTERM, then SIGKILL after 10 s.
+
+    Raises:
+        RuntimeError: No URL was printed within ``timeout`` seconds; the message
+            holds what the process printed.
+    """
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "routetree",
-            command,
-            str(project_dir),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-            *args,
-        ],
+        argv,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        env={**os.environ, "NO_COLOR": "1", **(env or {})},
-        text=True,
+        env=dict(env),
+        cwd=cwd,
+        encoding="utf-8",
     )
     output: list[str] = []
     ready = threading.Event()
@@ -319,7 +346,7 @@ def live_server(
                 break
         if not url:
             raise RuntimeError(
-                f"routetree {command} did not start within {timeout} s:\n"
+                f"{' '.join(argv)} did not start within {timeout} s:\n"
                 + "".join(output)
             )
         yield LiveServer(url[0], output, process)
