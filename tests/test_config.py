@@ -96,10 +96,11 @@ def test_spec_example_loads(tmp_path: Path) -> None:
     assert header_rule.headers == (HeaderEntry(key="x-frame-options", value="DENY"),)
     [redirect] = config.redirects
     assert redirect.status == 308
-    assert redirect.fill(redirect.pattern.match("/api/old/42") or {}) == "/api/users/42"
+    params = redirect.pattern.match("/api/old/42") or {}
+    assert redirect.fill_url(params, "") == "/api/users/42"
     [rewrite] = config.rewrites.after_files
     assert config.rewrites.before_files == config.rewrites.fallback == ()
-    assert rewrite.fill({"id": "a b"}) == "/api/users/a%20b"
+    assert rewrite.fill_url({"id": "a b"}, "") == "/api/users/a%20b"
     assert rewrite.fill_url({"id": "7"}, "x=1") == "/api/users/7?x=1"
 
 
@@ -606,7 +607,7 @@ def test_redirect_fill_is_safe(
         f'[[redirects]]\nsource = "/go/:path*"\ndestination = "{destination}"\n'
         "permanent = false",
     )
-    assert config.redirects[0].fill(params) == expected
+    assert config.redirects[0].fill_url(params, "") == expected
 
 
 def test_rule_conditions_are_compiled(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from routetree._destination import Destination, HeaderTemplate, fill_destination
+from routetree._destination import Destination, HeaderTemplate
 from routetree._errors import ConfigError
 from routetree._patterns import Params, PathPattern
 
@@ -61,8 +61,8 @@ def test_destination_fill(
 
 
 def test_fill_destination_without_a_source() -> None:
-    assert fill_destination("/u/:id?x=:id", {"id": "1 2"}) == "/u/1%202?x=1%202"
-    assert fill_destination("/u/:missing", {}) == "/u"
+    assert Destination("/u/:id?x=:id").fill({"id": "1 2"}) == "/u/1%202?x=1%202"
+    assert Destination("/u/:missing").fill({}) == "/u"
 
 
 def test_destination_reports_its_names_and_kind() -> None:

@@ -228,14 +228,6 @@ class _DestinationRule(_Rule):
         super().model_post_init(context)
         self._destination = Destination(self.destination, self.param_names)
 
-    def fill(self, params: Mapping[str, str | list[str]]) -> str:
-        r"""Return the destination filled with the params of a source match.
-
-        See `routetree._destination.Destination.fill`: values are percent-encoded and a
-        relative result never starts with ``//`` or ``/\``.
-        """
-        return self._destination.fill(params)
-
     def fill_url(
         self, params: Mapping[str, str | list[str]], request_query: str
     ) -> str:

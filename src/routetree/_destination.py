@@ -20,7 +20,7 @@ from ._patterns import PathPattern
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-__all__ = ["Destination", "HeaderTemplate", "fill_destination"]
+__all__ = ["Destination", "HeaderTemplate"]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DEST_TOKEN = re.compile(r"\\(.)|:(\w+)([*+])?", re.DOTALL)
@@ -234,18 +234,6 @@ class _Name(str):
     """A ``:name`` token of a destination (a str subclass to tell it from text)."""
 
     __slots__ = ()
-
-
-def fill_destination(destination: str, params: Mapping[str, str | list[str]]) -> str:
-    """Fill a destination's ``:name`` params once, without checking names.
-
-    Compile a `Destination` at start-up instead when the destination is reused; this
-    helper is for one-off use. A param the mapping lacks is filled with nothing.
-
-    Raises:
-        ConfigError: The destination is malformed (see `Destination`).
-    """
-    return Destination(destination).fill(params)
 
 
 _TEMPLATE_PARAM = re.compile(r":(\w+)([*+])?")
