@@ -51,6 +51,7 @@ items of a rule.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -78,6 +79,10 @@ def _unescape(text: str) -> str:
     return _UNESCAPE.sub(lambda m: "%" if m.group(1) == "25" else "/", text)
 
 
+# A request is matched against every config rule and matcher entry in turn; each
+# normalises the same path, so the last paths seen are kept (bounded: an attacker's
+# stream of unique paths only evicts).
+@functools.lru_cache(maxsize=1024)
 def _normalize(path: str) -> str:
     return "".join("/" + _escape(decode_segment(p)) for p in path.split("/") if p)
 
