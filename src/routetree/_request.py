@@ -10,7 +10,6 @@ kept, so it can be read again in any form (``body()``, ``text()``, ``json()``,
 from __future__ import annotations
 
 from collections import deque
-from ipaddress import IPv4Network, IPv6Network, ip_address
 from typing import TYPE_CHECKING, NamedTuple
 
 import anyio
@@ -18,6 +17,13 @@ import anyio
 from ._cookies import RequestCookies, parse_cookie_header
 from ._errors import HTTPError
 from ._forms import FormData, parse_form_body
+from ._forwarded import (
+    IPNetwork,
+    client_address,
+    forwarded_host,
+    forwarded_scheme,
+    is_trusted,
+)
 from ._headers import Headers
 from ._json import decode_json
 from ._url import URL, request_path
@@ -37,7 +43,6 @@ __all__ = [
 ]
 
 DEFAULT_MAX_BODY_SIZE = 10 * 1024 * 1024
-IPNetwork = IPv4Network | IPv6Network
 
 
 class Address(NamedTuple):
@@ -201,13 +206,26 @@ class Request:
 
     @property
     def url(self) -> URL:
-        """The full URL; ``url.path`` and ``url.query`` are as the client sent them."""
+        """The full URL; ``url.path`` and ``url.query`` are as the client sent them.
+
+        Scheme and host come from the connection and the ``Host`` header; from a peer
+        in config ``trusted_proxies``, from ``X-Forwarded-Proto`` and
+        ``X-Forwarded-Host`` when they hold valid values.
+        """
         if self._url is None:
             scope = self._scope
             path = self._path if self._path is not None else request_path(scope)
+            scheme: str = scope.get("scheme", "http")
+            host = self.headers.get("host")
+            if self._from_trusted_proxy():
+                headers = self.headers
+                scheme = (
+                    forwarded_scheme(headers.get_all("x-forwarded-proto")) or scheme
+                )
+                host = forwarded_host(headers.get_all("x-forwarded-host")) or host
             self._url = URL.from_parts(
-                scope.get("scheme", "http"),
-                self.headers.get("host"),
+                scheme,
+                host,
                 scope.get("server"),
                 path,
                 scope.get("query_string", b"").decode("latin-1"),
@@ -239,25 +257,24 @@ class Request:
         """The client's IP address.
 
         The peer's address, unless the peer is one of the config's
-        ``trusted_proxies``: then the right-most ``X-Forwarded-For`` entry that is not
-        itself a trusted proxy (entries further left are the client's to forge).
+        ``trusted_proxies``: then the right-most ``X-Forwarded-For`` entry that is an
+        IP address and not itself a trusted proxy (entries further left are the
+        client's to forge; ports are dropped, and entries that are not addresses are
+        skipped).
         """
         client = self._scope.get("client")
         peer: str | None = client[0] if client else None
-        if peer is None or not self.trusted_proxies or not self._is_trusted(peer):
+        if peer is None or not self._from_trusted_proxy():
             return peer
-        forwarded = ",".join(self.headers.get_all("x-forwarded-for"))
-        for entry in reversed([e.strip() for e in forwarded.split(",") if e.strip()]):
-            if not self._is_trusted(entry):
-                return entry
-        return peer
+        return client_address(
+            peer, self.headers.get_all("x-forwarded-for"), self.trusted_proxies
+        )
 
-    def _is_trusted(self, address: str) -> bool:
-        try:
-            ip = ip_address(address)
-        except ValueError:
+    def _from_trusted_proxy(self) -> bool:
+        if not self.trusted_proxies:
             return False
-        return any(ip in network for network in self.trusted_proxies)
+        client = self._scope.get("client")
+        return client is not None and is_trusted(client[0], self.trusted_proxies)
 
     def rewrite_path(self, path: str) -> None:
         """Serve this request as ``path`` (a rewrite): ``url.path`` says so from now."""
