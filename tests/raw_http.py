@@ -80,3 +80,22 @@ def raw_request(
         while chunk := sock.recv(65536):
             chunks.append(chunk)
     return RawResponse(b"".join(chunks))
+
+
+def exchange(base_url: str, data: bytes, *, timeout: float = 10) -> RawResponse:
+    """Send ``data`` byte for byte on a new connection; read until the server closes.
+
+    For requests a client library cannot send: a malformed request line, two ``Host``
+    headers, conflicting framing. The server is expected to answer and close (send
+    ``Connection: close`` in ``data`` for a well-formed request).
+    """
+    address = urlsplit(base_url)
+    assert address.hostname is not None and address.port is not None
+    with socket.create_connection(
+        (address.hostname, address.port), timeout=timeout
+    ) as sock:
+        sock.sendall(data)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    return RawResponse(b"".join(chunks))

@@ -423,8 +423,8 @@ INVALID: list[tuple[str, str]] = [
     ),
     (
         "bogus = 1",
-        "bogus: unknown key 'bogus' (allowed: base_path, cors, headers, max_body_size, "
-        "redirects, rewrites, trailing_slash, trusted_proxies)",
+        "bogus: unknown key 'bogus' (allowed: allowed_hosts, base_path, cors, headers, "
+        "max_body_size, redirects, rewrites, trailing_slash, trusted_proxies)",
     ),
 ]
 

@@ -845,7 +845,8 @@ async def test_streamed_echo_keeps_data_in_the_final_body_message(
         "path": "/api/pipe",
         "raw_path": b"/api/pipe",
         "query_string": b"",
-        "headers": [],
+        "http_version": "1.1",
+        "headers": [(b"host", b"testserver")],
     }
     with anyio.fail_after(5):
         await app(scope, receive, send)

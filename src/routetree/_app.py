@@ -26,6 +26,7 @@ from ._discovery import find_app_dir
 from ._env import Mode, load_env
 from ._error_responses import error_response, internal_error_response
 from ._headers import Headers
+from ._hosts import DEV_ALLOWED_HOSTS, HostPolicy, is_local_request
 from ._invoke import (
     CompiledRoute,
     failure_outcome,
@@ -39,6 +40,7 @@ from ._matcher import Matcher
 from ._pipeline import Pipeline
 from ._project import Project, load_project
 from ._request import DEFAULT_MAX_BODY_SIZE, ClientDisconnectedError, Request
+from ._request_checks import RequestChecks
 from ._response import Response
 from ._url import check_percent_escapes, normalize_escapes, request_path
 
@@ -56,6 +58,11 @@ _UNSUPPORTED_METHOD = (
     "Unsupported method {!r}: route handlers answer GET, HEAD, POST, PUT, PATCH, "
     "DELETE and OPTIONS."
 )
+_NOT_A_PATH = (
+    "The request target must be a path starting with '/' (or '*' for OPTIONS)."
+)
+_ALL_METHODS = ", ".join(sorted(HTTP_METHODS))
+_WATCHED_HEADERS = frozenset({b"host", b"transfer-encoding", b"accept-encoding"})
 
 
 class RouteTreeApp:
@@ -88,6 +95,12 @@ class RouteTreeApp:
             )
             for route in project.routes
         )
+        if config is not None and config.allowed_hosts is not None:
+            allowed_hosts: tuple[str, ...] = config.allowed_hosts
+        else:
+            allowed_hosts = DEV_ALLOWED_HOSTS if dev else ("*",)
+        self._checks = RequestChecks(HostPolicy(allowed_hosts))
+        self._known_hosts = self._checks.known_hosts
         self._instrumentation = project.instrumentation
         self._started = project.instrumentation is None
         # In dev mode a failing register() is shown on every request, as a broken
@@ -111,17 +124,33 @@ class RouteTreeApp:
         if not self._started:  # start-up failed in dev, or the server skips lifespan
             failure = self._startup_error or await self._start_for_request()
             if failure is not None:
-                accept = Headers(scope["headers"]).get("accept", "")
+                headers = Headers(scope["headers"])
                 page = internal_error_response(
-                    failure, dev=True, html="text/html" in accept
+                    failure,
+                    dev=is_local_request(headers),
+                    html="text/html" in headers.get("accept", ""),
                 )
                 await page.send(send, head_only=scope["method"] == "HEAD")
                 return
+        # One pass over the headers finds the Host and whether to gzip. ``host`` ends
+        # as None (no Host), the Host value, or b"" (two Hosts, or Transfer-Encoding):
+        # whatever is not a Host value seen before gets the full checks.
+        host: bytes | None = None
         for name, value in scope["headers"]:
-            if name == b"accept-encoding":
-                if accepts_gzip(value.decode("latin-1")):
+            if name in _WATCHED_HEADERS:
+                if name == b"host":
+                    host = value if host is None else b""
+                elif name == b"transfer-encoding":
+                    host = b""
+                elif (
+                    accepts_gzip(value.decode("latin-1")) and type(send) is not GzipSend
+                ):
                     send = GzipSend(send)
-                break
+        if host not in self._known_hosts or scope["http_version"] != "1.1":
+            refused = self._checks.refusal(scope)
+            if refused is not None:
+                await refused.send(send, head_only=scope["method"] == "HEAD")
+                return
         if self._pipeline is not None:
             await self._pipeline(scope, receive, send)
             return
@@ -284,9 +313,18 @@ class RouteTreeApp:
         )
 
     def refuse_early(self, method: str, path: str) -> Response | None:
-        """A 400 for a method outside the seven or a malformed percent escape."""
+        """A 400 for a bad method, target or percent escape; or ``OPTIONS *``'s 204.
+
+        The method must be one of the seven and the target a path (``/...``): ``*``
+        is answered for ``OPTIONS`` only, and a target like ``api/x`` or ``@evil``
+        (which some servers pass on) is refused rather than routed as ``/api/x``.
+        """
         if method not in _METHODS:
             return error_response(400, _UNSUPPORTED_METHOD.format(method))
+        if not path.startswith("/"):
+            if path == "*" and method == "OPTIONS":
+                return Response(None, status=204, headers={"allow": _ALL_METHODS})
+            return error_response(400, _NOT_A_PATH)
         problem = check_percent_escapes(path)
         if problem is not None:
             return error_response(400, f"Malformed URL: {problem}.")

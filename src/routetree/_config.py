@@ -18,6 +18,8 @@ key                       value                                  default
 ``trailing_slash``        ``true``: ``/x`` redirects to ``/x/``  ``false``
 ``max_body_size``         bytes, or ``"512kb"``, ``"10mb"``      ``"10mb"``
 ``trusted_proxies``       IP addresses or CIDR networks          ``[]``
+``allowed_hosts``         host names, ``*.example.com``, ``*``   start: any; dev:
+                                                                 local hosts
 ``cors``                  a `CorsConfig` table                   none (no CORS)
 ``headers``               ``[[headers]]``: `HeaderRule`          ``[]``
 ``redirects``             ``[[redirects]]``: `RedirectRule`      ``[]``
@@ -63,6 +65,7 @@ from ._conditions import Condition, capture_conditions
 from ._cors import CorsPolicy, wildcard_origin
 from ._destination import Destination, HeaderTemplate
 from ._errors import ConfigError
+from ._hosts import parse_host
 from ._patterns import PathPattern
 from ._request import DEFAULT_MAX_BODY_SIZE
 from ._segment_config import parse_byte_size
@@ -595,7 +598,9 @@ class ProjectConfig(_Model):
         base_path: The path prefix every route lives under (``""`` for none).
         trailing_slash: Redirect ``/x`` to ``/x/`` instead of the reverse.
         max_body_size: The largest request body in bytes (``"10mb"`` in the file).
-        trusted_proxies: Proxies whose ``X-Forwarded-For`` is believed.
+        trusted_proxies: Proxies whose ``X-Forwarded-*`` headers are believed.
+        allowed_hosts: The ``Host`` values served (None: the mode's default, any in
+            ``start``, local ones in ``dev``).
         cors: CORS settings, or None for no CORS headers.
         headers: Header rules, in order.
         redirects: Redirect rules, in order.
@@ -606,6 +611,7 @@ class ProjectConfig(_Model):
     trailing_slash: StrictBool = False
     max_body_size: int = DEFAULT_MAX_BODY_SIZE
     trusted_proxies: tuple[_Proxy, ...] = ()
+    allowed_hosts: tuple[StrictStr, ...] | None = None
     cors: CorsConfig | None = None
     headers: tuple[HeaderRule, ...] = ()
     redirects: tuple[RedirectRule, ...] = ()
@@ -621,6 +627,22 @@ class ProjectConfig(_Model):
                 '(or "" for none)'
             )
         return base_path
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _check_allowed_hosts(
+        cls, hosts: tuple[str, ...] | None
+    ) -> tuple[str, ...] | None:
+        for host in hosts or ():
+            name = host.removeprefix("*.")
+            parsed = parse_host(name)
+            if host != "*" and (parsed is None or parsed[1] is not None):
+                raise ValueError(
+                    f"{host!r} is not a host name: write a name such as "
+                    '"example.com" (no scheme, port or path), "*.example.com" for '
+                    'its subdomains, or "*" for any host'
+                )
+        return hosts
 
     @field_validator("max_body_size", mode="before")
     @classmethod

@@ -27,6 +27,7 @@ from watchfiles import Change, DefaultFilter, watch
 from ._console import stdout_console
 from ._error_responses import internal_error_response
 from ._headers import Headers
+from ._hosts import is_local_request
 from ._server import spawn_worker, stop_worker
 
 if TYPE_CHECKING:
@@ -92,9 +93,11 @@ class BrokenProjectApp:
             return
         if scope["type"] != "http":
             return
-        accept = Headers(scope["headers"]).get("accept", "")
+        headers = Headers(scope["headers"])
         response = internal_error_response(
-            self.error, dev=True, html="text/html" in accept
+            self.error,
+            dev=is_local_request(headers),  # never to another site's page
+            html="text/html" in headers.get("accept", ""),
         )
         await response.send(send, head_only=scope["method"] == "HEAD")
 

@@ -25,6 +25,7 @@ import anyio.to_thread
 
 from ._error_responses import error_response, internal_error_response
 from ._errors import ControlFlowSignal, HTTPError
+from ._hosts import is_local_request
 from ._request import ClientDisconnectedError, RouteContext
 from ._response import MiddlewareDirective, Response
 
@@ -148,6 +149,8 @@ def failure_outcome(
         *_where(route, request),
         exc_info=exc,
     )
+    # Never show a traceback to a page of another site (DNS rebinding, CORS).
+    dev = dev and is_local_request(request.headers)
     html = dev and "text/html" in request.headers.get("accept", "")
     return Outcome(internal_error_response(exc, dev=dev, html=html), exc)
 

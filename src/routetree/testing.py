@@ -105,10 +105,17 @@ class _PortalTransport(httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = request.read()
+        # The body is read whole, so it is sent with a Content-Length: keeping a
+        # "Transfer-Encoding: chunked" too would make the request ambiguous (a 400).
+        headers = [
+            (name, value)
+            for name, value in request.headers.raw
+            if name.lower() != b"transfer-encoding"
+        ]
 
         async def call() -> tuple[int, list[tuple[bytes, bytes]], bytes]:
             inner = httpx.Request(
-                request.method, request.url, headers=request.headers, content=body
+                request.method, request.url, headers=headers, content=body
             )
             response = await self._transport.handle_async_request(inner)
             chunks = [chunk async for chunk in response.aiter_raw()]
