@@ -115,3 +115,15 @@ def test_lookup_cost_does_not_depend_on_route_count(tmp_path: Path) -> None:
     assert matcher.match("/api/users/42") == ("users", {"id": "42"})
     assert matcher.match("/api/dyn2999/7") == ("d2999", {"id": "7"})
     assert matcher.match("/api/static1234") == ("s1234", {})
+
+
+@pytest.mark.parametrize(
+    "target", ["api/1/2/3", "*api/1/2/3", "Xapi/1/2/3", "@api/1/2/3", "*", ""]
+)
+def test_a_target_that_is_not_a_path_never_matches(
+    make_project: MakeProject, target: str
+) -> None:
+    # The first character used to be dropped unchecked: "*api/..." routed as "/api/...".
+    matcher = _build(make_project, ("api/[a]/[b]/[c]", "[[...all]]"))
+    assert matcher.match(target) is None
+    assert matcher.match("/api/1/2/3") is not None

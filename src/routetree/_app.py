@@ -205,7 +205,9 @@ class RouteTreeApp:
         """Answer a routed request: 404, 405, the automatic OPTIONS, or the handler."""
         method: str = scope["method"]
         if found is None:
-            response = error_response(404)
+            # The fast path routes without checking the target is a path; the matcher
+            # never matches one that is not, and this says why.
+            response = self.refuse_early(method, path) or error_response(404)
         else:
             route, params = found
             handler = route.handlers.get(method)

@@ -46,10 +46,17 @@ def parse_address(entry: str) -> _IPAddress | None:
     dual-stack socket reports such peers.
     """
     text = entry.strip()
+    port = ""
     if text.startswith("["):  # "[2001:db8::1]" or "[2001:db8::1]:443"
-        text = text[1 : text.find("]")] if "]" in text else ""
+        text, bracket, rest = text[1:].partition("]")
+        if not bracket:
+            return None
+        if rest:
+            port = rest[1:] if rest.startswith(":") else "-"
     elif text.count(":") == 1:  # "1.1.1.1:8080"
-        text = text.partition(":")[0]
+        text, _, port = text.partition(":")
+    if port and not (port.isascii() and port.isdigit()):
+        return None
     try:
         address = ipaddress.ip_address(text)
     except ValueError:

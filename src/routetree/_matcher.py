@@ -96,7 +96,12 @@ class Matcher(Generic[T]):
         static = self._static.get(path)
         if static is not None:
             return static, {}
-        parts = path[1:].split("/") if path != "/" else []
+        parts = path.split("/")
+        if parts[0] or not path:  # not a path ("*", "api/x", "@evil"): never routed
+            return None
+        del parts[0]
+        if parts == [""]:  # "/"
+            parts = []
         # Most paths end where the search's first branch leads (the static child,
         # else the [param] child, at every level): follow it without recursion, and
         # search with backtracking only when it reaches no route.

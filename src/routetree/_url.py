@@ -46,7 +46,8 @@ def request_path(scope: Scope) -> str:
         except UnicodeDecodeError:
             path = quote(raw, safe=_PATH_SAFE)
     else:
-        path = quote(scope["path"], safe=_PATH_SAFE.replace("%", ""))
+        # An empty path means "/" (RFC 9112 3.2.1).
+        path = quote(scope["path"] or "/", safe=_PATH_SAFE.replace("%", ""))
     root: str | None = scope.get("root_path")
     if root and (path == root or path.startswith(root.rstrip("/") + "/")):
         path = path[len(root.rstrip("/")) :] or "/"

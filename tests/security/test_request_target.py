@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING
 import orjson
 import pytest
 
+from routetree.testing import live_server
 from tests.raw_http import exchange
 from tests.security.entry_server import entry_server
 
 if TYPE_CHECKING:
     from routetree.testing import LiveServer
+    from tests.conftest import MakeProject
 
 __all__ = ["entry_server"]
 
@@ -78,3 +80,30 @@ def test_a_guarded_path_still_meets_its_middleware(entry_server: LiveServer) -> 
     status, body = _get(entry_server, b"/api/protected/x")
     assert status == 401
     assert b"S3CRET" not in body
+
+
+def test_fast_path_without_config_refuses_targets_that_are_not_paths(
+    make_project: MakeProject,
+) -> None:
+    # A project with neither config nor middleware is served by the app's fast path.
+    project = make_project(
+        {
+            "app/api/x/[id]/route.py": """
+                from routetree import Response
+
+                async def GET() -> Response:
+                    return Response("routed")
+            """
+        }
+    )
+    with live_server(project) as server:
+        for target in (b"*api/x/1", b"Xapi/x/1", b"*"):
+            status, body = _get(server, target)
+            assert status == 400, target
+            assert b"routed" not in body
+        assert _get(server, b"/api/x/1") == (200, b"routed")
+        answer = exchange(
+            server,
+            b"OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        )
+        assert answer.status == 204
