@@ -17,7 +17,7 @@ import anyio
 
 from ._cookies import RequestCookies, parse_cookie_header
 from ._errors import HTTPError
-from ._forms import FormData, parse_form_body
+from ._forms import DEFAULT_FORM_LIMITS, FormData, FormLimits, parse_form_body
 from ._headers import Headers
 from ._json import decode_json
 from ._url import URL, request_path
@@ -145,6 +145,7 @@ class Request:
         "_chunks",
         "_cookies",
         "_form",
+        "_form_limits",
         "_headers",
         "_max_body_size",
         "_path",
@@ -166,11 +167,13 @@ class Request:
         *,
         path: str | None = None,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+        form_limits: FormLimits = DEFAULT_FORM_LIMITS,
     ) -> None:
         self._scope = scope
         self._path = path
         self._receive = receive
         self._max_body_size = max_body_size
+        self._form_limits = form_limits
         self.method: str = scope["method"]
         self._headers: Headers | None = None
         self._url: URL | None = None
@@ -280,6 +283,10 @@ class Request:
         """Apply the route's body size limit (known once the request is routed)."""
         self._max_body_size = size
 
+    def set_form_limits(self, limits: FormLimits) -> None:
+        """Apply the route's form limits (known once the request is routed)."""
+        self._form_limits = limits
+
     async def stream(self) -> AsyncIterator[bytes]:
         """Yield the body in chunks as they arrive (from memory if already read).
 
@@ -372,14 +379,21 @@ class Request:
     async def form(self) -> FormData:
         """Parse an urlencoded or multipart body into `FormData`.
 
-        Files are given as `UploadFile` objects.
+        Files are given as `UploadFile` objects. Parsing stops at the first field,
+        file or value past the route's ``max_fields``, ``max_files`` or
+        ``max_part_size``.
 
         Raises:
-            HTTPError: 415 when the content type is not a form type; 400 when malformed.
+            HTTPError: 413 when the body exceeds ``max_body_size`` or the form one of
+                ``max_fields``, ``max_files``, ``max_part_size`` (the message names
+                it); 415 when the content type is not a form type; 400 when the body
+                is not a well-formed form.
         """
         if self._form is None:
             self._form = parse_form_body(
-                self.headers.get("content-type", ""), await self.body()
+                self.headers.get("content-type", ""),
+                await self.body(),
+                self._form_limits,
             )
         return self._form
 
