@@ -465,3 +465,85 @@ def test_charset_field_is_an_ordinary_field_and_changes_no_decoding() -> None:
 )
 def test_urlencoded_edge_cases(body: bytes, expected: list[tuple[str, str]]) -> None:
     assert parse_form_body(URLENCODED, body).multi_items() == expected
+
+
+# --- filenames ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sent", "filename"),
+    [
+        ("notes.txt", "notes.txt"),
+        ("../../etc/cron.d/x", "x"),
+        ("/etc/passwd", "passwd"),
+        ("C:\\x\\y.txt", "y.txt"),
+        ("C:\\\\x\\\\y.txt", "y.txt"),
+        ("\\\\host\\share\\x", "x"),
+        ("..\\..\\boot.ini", "boot.ini"),
+        ("C:x.txt", "x.txt"),
+        ("dir/", None),
+        ("..", None),
+        (".", None),
+        ("a/..", None),
+        (". .", None),
+        ("", None),
+        (".profile", ".profile"),
+        ("caf\u00e9.txt", "caf\u00e9.txt"),
+    ],
+    ids=[
+        "plain",
+        "posix-traversal",
+        "posix-absolute",
+        "windows-raw",
+        "windows-escaped",
+        "unc",
+        "windows-traversal",
+        "drive-relative",
+        "trailing-slash",
+        "dot-dot",
+        "dot",
+        "ends-in-dot-dot",
+        "dots-and-spaces",
+        "empty",
+        "dotfile",
+        "utf8",
+    ],
+)
+def test_filename_is_reduced_to_a_base_name(sent: str, filename: str | None) -> None:
+    form = parse_form_body(MULTIPART, _multipart(_part("f", b"x", filename=sent)))
+    upload = form["f"]
+    assert isinstance(upload, UploadFile)
+    assert upload.filename == filename
+
+
+def test_filename_with_a_nul_byte_is_400() -> None:
+    refused = _refusal(_multipart(_part("f", b"x", filename="a.txt\x00.jpg")))
+    assert refused.status == 400
+    assert refused.detail == (
+        "Malformed form body: the filename of part 'f' holds a NUL byte."
+    )
+
+
+@pytest.mark.parametrize(
+    "disposition",
+    [
+        'form-data; name="f"; filename="a.txt"; filename*=UTF-8\'\'..%2Fevil.sh',
+        'form-data; name="f"; filename*=UTF-8\'\'..%2Fevil.sh; filename="a.txt"',
+    ],
+    ids=["after", "before"],
+)
+def test_extended_filename_never_overrides_the_plain_one(disposition: str) -> None:
+    body = _multipart(
+        f"--{BOUNDARY}\r\nContent-Disposition: {disposition}\r\n\r\nx\r\n".encode()
+    )
+    upload = parse_form_body(MULTIPART, body)["f"]
+    assert isinstance(upload, UploadFile)
+    assert upload.filename == "a.txt"
+
+
+def test_part_with_only_an_extended_filename_is_a_field() -> None:
+    disposition = "form-data; name=\"f\"; filename*=UTF-8''evil.sh"
+    body = _multipart(
+        f"--{BOUNDARY}\r\nContent-Disposition: {disposition}\r\n\r\nx\r\n".encode()
+    )
+    assert parse_form_body(MULTIPART, body)["f"] == "x"

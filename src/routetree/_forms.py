@@ -16,6 +16,7 @@ refused: RFC 7578 deprecates the header and browsers never send it.
 
 from __future__ import annotations
 
+import ntpath
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -78,7 +79,11 @@ class UploadFile:
     r"""A file from a multipart form, like the Fetch API's ``File``.
 
     Attributes:
-        filename: The name the client gave the file (may be None).
+        filename: The name the client gave the file, reduced to its last path
+            component (``../../etc/passwd`` and ``C:\docs\passwd`` are both
+            ``"passwd"``), or None when the client sent none, or one made only of
+            dots and spaces (``..``). It is client data: check it before using it in
+            a path of your own.
         content_type: Its declared media type (``application/octet-stream`` if none).
         size: Its size in bytes.
     """
@@ -330,6 +335,8 @@ class _MultipartReader:
                 f"{self._limits.max_files}. Raise max_files {_WHERE_TO_RAISE} if "
                 "more files are expected.",
             )
+        if b"\x00" in raw_filename:
+            raise _malformed(f"the filename of part {name!r} holds a NUL byte.")
         content_type = headers.get(b"content-type")
         self._file = File(
             raw_filename,
@@ -358,11 +365,18 @@ class _MultipartReader:
         file.file_object.seek(0)
         upload = UploadFile(
             file.file_object,
-            filename=(file.file_name or b"").decode("utf-8", "replace") or None,
+            filename=_base_name(file.file_name or b""),
             content_type=file.content_type or "application/octet-stream",
             size=file.size,
         )
         self._items.append((self._name, upload))
+
+
+def _base_name(raw: bytes) -> str | None:
+    # ntpath splits on both "/" and "\" and drops a drive ("C:") or UNC share, so a
+    # path from any client OS reduces the same way.
+    name = ntpath.basename(raw.decode("utf-8", "replace"))
+    return name if name.strip(". ") else None
 
 
 def _malformed(detail: str) -> HTTPError:
