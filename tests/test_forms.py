@@ -159,6 +159,20 @@ async def test_large_file_is_read_back_whole() -> None:
     await upload.close()
 
 
+@pytest.mark.anyio
+async def test_file_spilled_to_disk_reads_seeks_and_closes() -> None:
+    data = bytes(range(256)) * 8192  # 2 MiB: past the 1 MiB kept in memory
+    form = parse_form_body(MULTIPART, _multipart(_part("f", data, filename="a.bin")))
+    upload = form["f"]
+    assert isinstance(upload, UploadFile)
+    assert await upload.read(3) == b"\x00\x01\x02"
+    await upload.seek(len(data) - 2)
+    assert await upload.read() == b"\xfe\xff"
+    await upload.close()
+    with pytest.raises(ValueError, match="closed file"):
+        await upload.read()
+
+
 def test_multipart_repeated_fields_keep_every_value() -> None:
     body = _multipart(_part("tag", b"x"), _part("tag", b"y"), _part("empty", b""))
     form = parse_form_body(MULTIPART, body)

@@ -12,6 +12,9 @@ boundary; bytes after it (an epilogue) are ignored. Each part may have at most
 `MAX_PART_HEADERS` header lines of at most `MAX_PART_HEADER_LINE` bytes each. Parts
 with a ``Content-Transfer-Encoding`` other than ``7bit``, ``8bit`` or ``binary`` are
 refused: RFC 7578 deprecates the header and browsers never send it.
+
+`parse_form_body` is synchronous and may write temporary files (files over 1 MiB spill
+to disk): `Request.form` runs it in a worker thread, off the event loop.
 """
 
 from __future__ import annotations
@@ -19,9 +22,11 @@ from __future__ import annotations
 import ntpath
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from io import BytesIO
 from typing import TYPE_CHECKING
 from urllib.parse import unquote_to_bytes
 
+import anyio.to_thread
 from python_multipart.exceptions import FileError, FormParserError
 from python_multipart.multipart import (
     File,
@@ -34,7 +39,7 @@ from python_multipart.multipart import (
 from ._errors import HTTPError
 
 if TYPE_CHECKING:
-    from io import BufferedRandom, BytesIO
+    from io import BufferedRandom
 
 __all__ = [
     "DEFAULT_FORM_LIMITS",
@@ -78,6 +83,10 @@ DEFAULT_FORM_LIMITS = FormLimits()
 class UploadFile:
     r"""A file from a multipart form, like the Fetch API's ``File``.
 
+    ``read``, ``seek`` and ``close`` are coroutines: on a file that spilled to disk
+    (over 1 MiB) they run in a worker thread, so a large upload never blocks the event
+    loop.
+
     Attributes:
         filename: The name the client gave the file, reduced to its last path
             component (``../../etc/passwd`` and ``C:\docs\passwd`` are both
@@ -88,7 +97,7 @@ class UploadFile:
         size: Its size in bytes.
     """
 
-    __slots__ = ("_file", "content_type", "filename", "size")
+    __slots__ = ("_file", "_on_disk", "content_type", "filename", "size")
 
     def __init__(
         self,
@@ -99,21 +108,30 @@ class UploadFile:
         size: int,
     ) -> None:
         self._file = file
+        self._on_disk = not isinstance(file, BytesIO)
         self.filename = filename
         self.content_type = content_type
         self.size = size
 
     async def read(self, size: int = -1) -> bytes:
         """Read up to ``size`` bytes (all by default) from the current position."""
+        if self._on_disk:
+            return await anyio.to_thread.run_sync(self._file.read, size)
         return self._file.read(size)
 
     async def seek(self, offset: int) -> None:
         """Move the read position to ``offset``."""
-        self._file.seek(offset)
+        if self._on_disk:
+            await anyio.to_thread.run_sync(self._file.seek, offset)
+        else:
+            self._file.seek(offset)
 
     async def close(self) -> None:
         """Release the file (a spilled temporary file is deleted)."""
-        self._file.close()
+        if self._on_disk:
+            await anyio.to_thread.run_sync(self._file.close)
+        else:
+            self._file.close()
 
     def __repr__(self) -> str:
         return (
@@ -164,6 +182,8 @@ def parse_form_body(
     content_type: str, body: bytes, limits: FormLimits = DEFAULT_FORM_LIMITS
 ) -> FormData:
     """Parse a form body within ``limits``.
+
+    Blocking: it may write temporary files. Call it off the event loop.
 
     Raises:
         HTTPError: 415 when the content type is not a form type; 413 when the form

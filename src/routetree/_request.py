@@ -14,6 +14,7 @@ from ipaddress import IPv4Network, IPv6Network, ip_address
 from typing import TYPE_CHECKING, NamedTuple
 
 import anyio
+import anyio.to_thread
 
 from ._cookies import RequestCookies, parse_cookie_header
 from ._errors import HTTPError
@@ -379,8 +380,9 @@ class Request:
     async def form(self) -> FormData:
         """Parse an urlencoded or multipart body into `FormData`.
 
-        Files are given as `UploadFile` objects. Parsing stops at the first field,
-        file or value past the route's ``max_fields``, ``max_files`` or
+        Files are given as `UploadFile` objects. The body is parsed in a worker
+        thread, so a large form never blocks the event loop. Parsing stops at the
+        first field, file or value past the route's ``max_fields``, ``max_files`` or
         ``max_part_size``.
 
         Raises:
@@ -390,9 +392,11 @@ class Request:
                 is not a well-formed form.
         """
         if self._form is None:
-            self._form = parse_form_body(
+            body = await self.body()
+            self._form = await anyio.to_thread.run_sync(
+                parse_form_body,
                 self.headers.get("content-type", ""),
-                await self.body(),
+                body,
                 self._form_limits,
             )
         return self._form
