@@ -46,6 +46,9 @@ def test_no_file_gives_the_defaults(tmp_path: Path) -> None:
     assert config.base_path == ""
     assert config.trailing_slash is False
     assert config.max_body_size == DEFAULT_MAX_BODY_SIZE == 10 * 1024 * 1024
+    assert config.max_fields == 1000
+    assert config.max_files == 1000
+    assert config.max_part_size == 1024 * 1024
     assert config.trusted_proxies == ()
     assert config.cors is None
     assert config.headers == ()
@@ -113,6 +116,12 @@ VALID: list[tuple[str, str, object]] = [
     ("max_body_size = 0", "max_body_size", 0),
     ('max_body_size = "512kb"', "max_body_size", 512 * 1024),
     ('max_body_size = "1GB"', "max_body_size", 1024**3),
+    ("max_fields = 5000", "max_fields", 5000),
+    ("max_fields = 0", "max_fields", 0),
+    ("max_files = 10", "max_files", 10),
+    ("max_files = 0", "max_files", 0),
+    ("max_part_size = 4096", "max_part_size", 4096),
+    ('max_part_size = "2mb"', "max_part_size", 2 * 1024 * 1024),
     ("trusted_proxies = []", "trusted_proxies", ()),
     (
         'trusted_proxies = ["127.0.0.1", "::1", "10.0.0.0/8", "fd00::/8"]',
@@ -193,6 +202,25 @@ INVALID: list[tuple[str, str]] = [
     ),
     ("max_body_size = -1", "max_body_size: max_body_size = -1 is not a size"),
     ("max_body_size = true", "max_body_size: max_body_size = True is not a size"),
+    # form limits
+    (
+        "max_fields = -1",
+        "max_fields: max_fields = -1 is not a count: use a whole number, 0 or more.",
+    ),
+    (
+        'max_fields = "1000"',
+        "max_fields: max_fields = '1000' is not a count: use a whole number, 0 or "
+        "more.",
+    ),
+    ("max_fields = 1.5", "max_fields: max_fields = 1.5 is not a count"),
+    ("max_files = true", "max_files: max_files = True is not a count"),
+    ("max_files = -3", "max_files: max_files = -3 is not a count"),
+    (
+        'max_part_size = "big"',
+        "max_part_size: max_part_size = 'big' is not a size: use a number of bytes or "
+        'a string with a unit b, kb, mb or gb, e.g. max_part_size = "1mb".',
+    ),
+    ("max_part_size = -1", "max_part_size: max_part_size = -1 is not a size"),
     # trusted_proxies
     (
         'trusted_proxies = ["localhost"]',
@@ -417,6 +445,11 @@ INVALID: list[tuple[str, str]] = [
         "(keys are snake_case)",
     ),
     (
+        "maxFields = 10",
+        "maxFields: unknown key 'maxFields': did you mean 'max_fields'? "
+        "(keys are snake_case)",
+    ),
+    (
         "trailing_slashes = true",
         "trailing_slashes: unknown key 'trailing_slashes': "
         "did you mean 'trailing_slash'?",
@@ -424,7 +457,8 @@ INVALID: list[tuple[str, str]] = [
     (
         "bogus = 1",
         "bogus: unknown key 'bogus' (allowed: allowed_hosts, base_path, cors, headers, "
-        "max_body_size, redirects, rewrites, trailing_slash, trusted_proxies)",
+        "max_body_size, max_fields, max_files, max_part_size, redirects, rewrites, "
+        "trailing_slash, trusted_proxies)",
     ),
 ]
 

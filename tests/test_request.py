@@ -857,3 +857,55 @@ async def test_streamed_echo_keeps_data_in_the_final_body_message(
     )
     assert sent[0]["status"] == 200
     assert body == b"first,second,last"
+
+
+# --- form limits ----------------------------------------------------------------------
+
+COUNTING_FORM_ROUTE = """
+from routetree import Request, Response
+
+{constants}
+
+async def POST(request: Request) -> Response:
+    form = await request.form()
+    return Response.json({{"items": len(form.multi_items())}})
+"""
+
+
+def test_route_form_limits_apply(make_project: MakeProject) -> None:
+    source = COUNTING_FORM_ROUTE.format(
+        constants='max_fields = 2\nmax_part_size = "8b"'
+    )
+    with _client(make_project, source) as client:
+        fits = client.post("/api/x", data={"a": "1234567", "b": "2"})
+        too_many = client.post("/api/x", data={"a": "1", "b": "2", "c": "3"})
+        too_large = client.post("/api/x", data={"a": "12345678"})
+    assert fits.status_code == 200
+    assert fits.json() == {"items": 2}
+    assert too_many.status_code == 413
+    assert "the limit is max_fields = 2." in _error(too_many)["detail"]
+    assert too_large.status_code == 413
+    assert "max_part_size = 8 bytes" in _error(too_large)["detail"]
+
+
+def test_config_form_limits_apply_unless_the_route_sets_its_own(
+    make_project: MakeProject,
+) -> None:
+    project = make_project(
+        {
+            "routetree.toml": "max_files = 1\n",
+            "app/api/x/route.py": COUNTING_FORM_ROUTE.format(constants=""),
+            "app/api/y/route.py": COUNTING_FORM_ROUTE.format(constants="max_files = 3"),
+        }
+    )
+    files = [("f", ("a.txt", b"a")), ("f", ("b.txt", b"b"))]
+    with TestClient(project) as client:
+        refused = client.post("/api/x", files=files)
+        allowed = client.post("/api/y", files=files)
+    assert refused.status_code == 413
+    assert _error(refused)["detail"] == (
+        "Too many files in the form: the limit is max_files = 1. Raise max_files in "
+        "the route file (or in the project config) if more files are expected."
+    )
+    assert allowed.status_code == 200
+    assert allowed.json() == {"items": 2}

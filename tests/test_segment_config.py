@@ -7,9 +7,11 @@ from types import ModuleType
 import pytest
 
 from routetree._errors import ConfigError
+from routetree._forms import FormLimits
 from routetree._segment_config import (
     SegmentConfig,
     parse_byte_size,
+    parse_count,
     read_segment_config,
 )
 
@@ -36,6 +38,9 @@ def test_module_without_constants_gets_the_defaults() -> None:
         dynamic_params=True,
         max_duration=None,
         max_body_size=None,
+        max_fields=None,
+        max_files=None,
+        max_part_size=None,
         generate_static_params=None,
     )
 
@@ -58,6 +63,11 @@ def test_module_without_constants_gets_the_defaults() -> None:
         ("max_body_size", 512, "max_body_size", 512),
         ("max_body_size", "10mb", "max_body_size", 10 * 1024 * 1024),
         ("max_body_size", "1kb", "max_body_size", 1024),
+        ("max_fields", 5000, "max_fields", 5000),
+        ("max_fields", 0, "max_fields", 0),
+        ("max_files", 3, "max_files", 3),
+        ("max_part_size", 4096, "max_part_size", 4096),
+        ("max_part_size", "2mb", "max_part_size", 2 * 1024 * 1024),
         ("generate_static_params", _generate, "generate_static_params", _generate),
     ],
     ids=[
@@ -76,6 +86,11 @@ def test_module_without_constants_gets_the_defaults() -> None:
         "max-body-size-int",
         "max-body-size-mb",
         "max-body-size-kb",
+        "max-fields",
+        "max-fields-zero",
+        "max-files",
+        "max-part-size-int",
+        "max-part-size-mb",
         "generate-static-params",
     ],
 )
@@ -181,6 +196,37 @@ def test_max_duration_is_stored_as_float() -> None:
             'max_body_size = "10mb".',
         ),
         (
+            "max_fields",
+            -1,
+            "max_fields in app/api/x/route.py = -1 is not a count: use a whole number, "
+            "0 or more.",
+        ),
+        (
+            "max_fields",
+            "1000",
+            "max_fields in app/api/x/route.py = '1000' is not a count: use a whole "
+            "number, 0 or more.",
+        ),
+        (
+            "max_files",
+            True,
+            "max_files in app/api/x/route.py = True is not a count: use a whole "
+            "number, 0 or more.",
+        ),
+        (
+            "max_files",
+            2.5,
+            "max_files in app/api/x/route.py = 2.5 is not a count: use a whole "
+            "number, 0 or more.",
+        ),
+        (
+            "max_part_size",
+            "huge",
+            "max_part_size in app/api/x/route.py = 'huge' is not a size: use a number "
+            "of bytes or a string with a unit b, kb, mb or gb, e.g. "
+            'max_part_size = "1mb".',
+        ),
+        (
             "generate_static_params",
             [{"slug": "a"}],
             "generate_static_params in app/api/x/route.py must be a function "
@@ -202,6 +248,11 @@ def test_max_duration_is_stored_as_float() -> None:
         "max-duration-string",
         "max-body-size-word",
         "max-body-size-negative",
+        "max-fields-negative",
+        "max-fields-string",
+        "max-files-bool",
+        "max-files-float",
+        "max-part-size-word",
         "generate-static-params-list",
     ],
 )
@@ -269,4 +320,18 @@ def test_invalid_byte_size_is_a_config_error(value: object) -> None:
     assert str(caught.value) == (
         f"max_body_size = {value!r} is not a size: use a number of bytes or a string "
         'with a unit b, kb, mb or gb, e.g. max_body_size = "10mb".'
+    )
+
+
+@pytest.mark.parametrize("value", [0, 1, 1000, 10**9], ids=str)
+def test_count_is_a_whole_number_from_zero(value: int) -> None:
+    assert parse_count(value, what="max_fields") == value
+
+
+def test_form_limits_take_the_route_constants_over_the_default() -> None:
+    default = FormLimits(max_fields=10, max_files=20, max_part_size=30)
+    assert SegmentConfig().form_limits(default) == default
+    config = read_segment_config(_module(max_files=0, max_part_size="1kb"), WHERE)
+    assert config.form_limits(default) == FormLimits(
+        max_fields=10, max_files=0, max_part_size=1024
     )

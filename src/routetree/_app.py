@@ -25,6 +25,7 @@ from ._context import current_request
 from ._discovery import find_app_dir
 from ._env import Mode, load_env
 from ._error_responses import error_response, internal_error_response
+from ._forms import DEFAULT_FORM_LIMITS, FormLimits
 from ._headers import Headers
 from ._hosts import DEV_ALLOWED_HOSTS, HostPolicy, is_local_request
 from ._invoke import (
@@ -88,10 +89,19 @@ class RouteTreeApp:
         if config is not None and config.max_body_size != DEFAULT_MAX_BODY_SIZE:
             max_body_size = config.max_body_size  # routetree.toml's limit
         self.max_body_size = max_body_size
+        self.form_limits = (
+            DEFAULT_FORM_LIMITS
+            if config is None
+            else FormLimits(config.max_fields, config.max_files, config.max_part_size)
+        )
         self._matcher: Matcher[CompiledRoute] = Matcher(
             (
                 route.definition.segments,
-                CompiledRoute(route, default_max_body_size=max_body_size),
+                CompiledRoute(
+                    route,
+                    default_max_body_size=max_body_size,
+                    default_form_limits=self.form_limits,
+                ),
             )
             for route in project.routes
         )
@@ -244,10 +254,15 @@ class RouteTreeApp:
         """Run the handler with the request in context; send; then after() work."""
         if request is None:
             request = Request(
-                scope, receive, path=path, max_body_size=route.max_body_size
+                scope,
+                receive,
+                path=path,
+                max_body_size=route.max_body_size,
+                form_limits=route.form_limits,
             )
         else:
             request.set_max_body_size(route.max_body_size)
+            request.set_form_limits(route.form_limits)
         token = current_request.set(request)
         try:
             try:

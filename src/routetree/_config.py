@@ -17,6 +17,9 @@ key                       value                                  default
 ``base_path``             ``"/v1"``: every route lives under it  ``""``
 ``trailing_slash``        ``true``: ``/x`` redirects to ``/x/``  ``false``
 ``max_body_size``         bytes, or ``"512kb"``, ``"10mb"``      ``"10mb"``
+``max_fields``            non-file fields in a form, 0 or more   ``1000``
+``max_files``             files in a form, 0 or more             ``1000``
+``max_part_size``         one non-file form field, as a size     ``"1mb"``
 ``trusted_proxies``       IP addresses or CIDR networks          ``[]``
 ``allowed_hosts``         host names, ``*.example.com``, ``*``   start: any; dev:
                                                                  local hosts
@@ -65,10 +68,11 @@ from ._conditions import Condition, capture_conditions
 from ._cors import CorsPolicy, wildcard_origin
 from ._destination import Destination, HeaderTemplate
 from ._errors import ConfigError
+from ._forms import DEFAULT_FORM_LIMITS
 from ._hosts import parse_host
 from ._patterns import PathPattern
 from ._request import DEFAULT_MAX_BODY_SIZE
-from ._segment_config import parse_byte_size
+from ._segment_config import parse_byte_size, parse_count
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -598,6 +602,9 @@ class ProjectConfig(_Model):
         base_path: The path prefix every route lives under (``""`` for none).
         trailing_slash: Redirect ``/x`` to ``/x/`` instead of the reverse.
         max_body_size: The largest request body in bytes (``"10mb"`` in the file).
+        max_fields: The most non-file fields in a form.
+        max_files: The most files in a form.
+        max_part_size: The largest non-file form field in bytes (``"1mb"``).
         trusted_proxies: Proxies whose ``X-Forwarded-*`` headers are believed.
         allowed_hosts: The ``Host`` values served (None: the mode's default, any in
             ``start``, local ones in ``dev``).
@@ -610,6 +617,9 @@ class ProjectConfig(_Model):
     base_path: StrictStr = ""
     trailing_slash: StrictBool = False
     max_body_size: int = DEFAULT_MAX_BODY_SIZE
+    max_fields: int = DEFAULT_FORM_LIMITS.max_fields
+    max_files: int = DEFAULT_FORM_LIMITS.max_files
+    max_part_size: int = DEFAULT_FORM_LIMITS.max_part_size
     trusted_proxies: tuple[_Proxy, ...] = ()
     allowed_hosts: tuple[StrictStr, ...] | None = None
     cors: CorsConfig | None = None
@@ -644,11 +654,21 @@ class ProjectConfig(_Model):
                 )
         return hosts
 
-    @field_validator("max_body_size", mode="before")
+    @field_validator("max_body_size", "max_part_size", mode="before")
     @classmethod
-    def _parse_size(cls, value: object) -> int:
+    def _parse_size(cls, value: object, info: ValidationInfo) -> int:
+        name = str(info.field_name)
+        example = "10mb" if name == "max_body_size" else "1mb"
         try:
-            return parse_byte_size(value, what="max_body_size")
+            return parse_byte_size(value, what=name, example=f'{name} = "{example}"')
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
+
+    @field_validator("max_fields", "max_files", mode="before")
+    @classmethod
+    def _parse_count(cls, value: object, info: ValidationInfo) -> int:
+        try:
+            return parse_count(value, what=str(info.field_name))
         except ConfigError as exc:
             raise ValueError(str(exc)) from None
 

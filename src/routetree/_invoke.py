@@ -25,6 +25,7 @@ import anyio.to_thread
 
 from ._error_responses import error_response, internal_error_response
 from ._errors import ControlFlowSignal, HTTPError
+from ._forms import DEFAULT_FORM_LIMITS, FormLimits
 from ._hosts import is_local_request
 from ._request import ClientDisconnectedError, RouteContext
 from ._response import MiddlewareDirective, Response
@@ -54,20 +55,28 @@ class CompiledRoute:
 
     ``handlers`` includes the automatic HEAD (GET's handler) and ``allow`` is the
     ``Allow`` header value: the exported methods, plus OPTIONS, plus HEAD when GET
-    exists, sorted.
+    exists, sorted. ``max_body_size`` and ``form_limits`` are the route's own segment
+    config where it sets them, else the app's defaults.
     """
 
     __slots__ = (
         "allow",
         "direct",
         "file",
+        "form_limits",
         "handlers",
         "max_body_size",
         "max_duration",
         "path",
     )
 
-    def __init__(self, loaded: LoadedRoute, *, default_max_body_size: int) -> None:
+    def __init__(
+        self,
+        loaded: LoadedRoute,
+        *,
+        default_max_body_size: int,
+        default_form_limits: FormLimits = DEFAULT_FORM_LIMITS,
+    ) -> None:
         self.file = loaded.definition.relative_file
         self.path = loaded.definition.path
         self.handlers: dict[str, Handler] = dict(loaded.handlers)
@@ -76,6 +85,7 @@ class CompiledRoute:
         self.allow = ", ".join(sorted({*self.handlers, "OPTIONS"}))
         size = loaded.config.max_body_size
         self.max_body_size = default_max_body_size if size is None else size
+        self.form_limits = loaded.config.form_limits(default_form_limits)
         self.max_duration = loaded.config.max_duration
         # Methods whose handler the app awaits itself: async, with no time limit.
         self.direct = frozenset(

@@ -13,10 +13,11 @@ from collections import deque
 from typing import TYPE_CHECKING, NamedTuple
 
 import anyio
+import anyio.to_thread
 
 from ._cookies import RequestCookies, parse_cookie_header
 from ._errors import HTTPError
-from ._forms import FormData, parse_form_body
+from ._forms import DEFAULT_FORM_LIMITS, FormData, FormLimits, parse_form_body
 from ._forwarded import (
     IPNetwork,
     client_address,
@@ -150,6 +151,7 @@ class Request:
         "_chunks",
         "_cookies",
         "_form",
+        "_form_limits",
         "_headers",
         "_max_body_size",
         "_path",
@@ -171,11 +173,13 @@ class Request:
         *,
         path: str | None = None,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+        form_limits: FormLimits = DEFAULT_FORM_LIMITS,
     ) -> None:
         self._scope = scope
         self._path = path
         self._receive = receive
         self._max_body_size = max_body_size
+        self._form_limits = form_limits
         self.method: str = scope["method"]
         self._headers: Headers | None = None
         self._url: URL | None = None
@@ -297,6 +301,10 @@ class Request:
         """Apply the route's body size limit (known once the request is routed)."""
         self._max_body_size = size
 
+    def set_form_limits(self, limits: FormLimits) -> None:
+        """Apply the route's form limits (known once the request is routed)."""
+        self._form_limits = limits
+
     async def stream(self) -> AsyncIterator[bytes]:
         """Yield the body in chunks as they arrive (from memory if already read).
 
@@ -389,14 +397,24 @@ class Request:
     async def form(self) -> FormData:
         """Parse an urlencoded or multipart body into `FormData`.
 
-        Files are given as `UploadFile` objects.
+        Files are given as `UploadFile` objects. The body is parsed in a worker
+        thread, so a large form never blocks the event loop. Parsing stops at the
+        first field, file or value past the route's ``max_fields``, ``max_files`` or
+        ``max_part_size``.
 
         Raises:
-            HTTPError: 415 when the content type is not a form type; 400 when malformed.
+            HTTPError: 413 when the body exceeds ``max_body_size`` or the form one of
+                ``max_fields``, ``max_files``, ``max_part_size`` (the message names
+                it); 415 when the content type is not a form type; 400 when the body
+                is not a well-formed form.
         """
         if self._form is None:
-            self._form = parse_form_body(
-                self.headers.get("content-type", ""), await self.body()
+            body = await self.body()
+            self._form = await anyio.to_thread.run_sync(
+                parse_form_body,
+                self.headers.get("content-type", ""),
+                body,
+                self._form_limits,
             )
         return self._form
 
