@@ -1329,6 +1329,212 @@ def print_targets(targets: list[dict[str, object]]) -> None:
     console.print(table)
 
 
+# --- soak -----------------------------------------------------------------------------
+
+SOAK_SECONDS: Final = 60
+SOAK_EARLY_SAMPLE_S: Final = 10.0
+SOAK_RSS_GROWTH_LIMIT_PCT: Final = 5.0
+SOAK_ENDPOINTS: Final = (ENDPOINTS[0], ENDPOINTS[2])  # GET /api/hello, POST /api/users
+
+
+@dataclass
+class SoakEndpoint:
+    endpoint: str
+    connections: int
+    requests: int
+    requests_per_s: float
+    p99_ms: float
+    non_2xx_3xx: int
+    socket_errors: int
+
+
+@dataclass
+class SoakResult:
+    duration_s: int
+    connections: int
+    endpoints: list[SoakEndpoint]
+    requests: int
+    errors: int
+    rss_early_at_s: float
+    rss_early_mib: float
+    rss_end_at_s: float
+    rss_end_mib: float
+    rss_ratio: float
+    rss_growth_limit_pct: float
+    rss_samples_mib: list[tuple[float, float]]  # (seconds since the load began, MiB)
+    problems: list[str]
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+
+def split_connections(total: int, parts: int) -> list[int]:
+    """``total`` connections over ``parts`` wrk processes, the first ones rounded up."""
+    return [total // parts + (1 if i < total % parts else 0) for i in range(parts)]
+
+
+def soak_endpoints(
+    outputs: Sequence[tuple[Endpoint, int, WrkOutput]],
+) -> list[SoakEndpoint]:
+    return [
+        SoakEndpoint(
+            endpoint=endpoint.label,
+            connections=connections,
+            requests=output.requests,
+            requests_per_s=output.requests_per_s,
+            p99_ms=output.p99_ms,
+            non_2xx_3xx=output.non_2xx,
+            socket_errors=output.socket_errors,
+        )
+        for endpoint, connections, output in outputs
+    ]
+
+
+def soak_verdict(
+    endpoints: Sequence[SoakEndpoint],
+    early_mib: float,
+    end_mib: float,
+    answer_problems: Sequence[str] = (),
+) -> list[str]:
+    """What makes a soak fail: errors, RSS growth past the limit, wrong answers."""
+    problems = list(answer_problems)
+    errors = sum(e.non_2xx_3xx + e.socket_errors for e in endpoints)
+    if errors:
+        problems.append(
+            f"{errors} error(s) under load (non-2xx/3xx answers and socket errors)"
+        )
+    growth_pct = (end_mib / early_mib - 1) * 100 if early_mib > 0 else float("inf")
+    if growth_pct > SOAK_RSS_GROWTH_LIMIT_PCT:
+        problems.append(
+            f"RSS grew {growth_pct:.1f}% from {early_mib:.1f} to {end_mib:.1f} MiB "
+            f"(limit {SOAK_RSS_GROWTH_LIMIT_PCT:.0f}%)"
+        )
+    return problems
+
+
+def soak(args: argparse.Namespace, machine: Machine, workspace: Workspace) -> int:
+    """Load GET /api/hello and POST /api/users together; watch errors and RSS."""
+    server_cpu, load_cpu, pinning = pick_cpus()
+    machine.pinning = pinning
+    if load_cpu is not None:
+        os.sched_setaffinity(0, {load_cpu})
+    duration: int = args.duration
+    shares = split_connections(args.connections, len(SOAK_ENDPOINTS))
+    early_at = min(SOAK_EARLY_SAMPLE_S, duration / 2)
+    console.print(
+        f"Soak: routetree start {ROUTETREE3.relative_to(ROOT)}, {duration} s, "
+        f"{args.connections} connections ("
+        + ", ".join(
+            f"{n} on {e.label}" for e, n in zip(SOAK_ENDPOINTS, shares, strict=True)
+        )
+        + f"); RSS sampled every second, compared at {early_at:g} s and at the end"
+    )
+    launch = workspace.routetree_launch(ROUTETREE3)
+    with running("routetree", launch, workspace.root / "logs", server_cpu) as (
+        server,
+        _,
+    ):
+        assert server.port is not None
+        before = check_answers(server.port, extra_routes=False)
+        processes = []
+        for endpoint, connections in zip(SOAK_ENDPOINTS, shares, strict=True):
+            argv = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency"]
+            if endpoint.method == "POST":
+                argv += ["-s", str(POST_LUA)]
+            argv.append(f"http://{HOST}:{server.port}{endpoint.path}")
+            if load_cpu is not None:
+                argv = ["taskset", "-c", str(load_cpu), *argv]
+            processes.append(
+                subprocess.Popen(
+                    argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+                )
+            )
+        started = time.perf_counter()
+        samples: list[tuple[float, float]] = []
+        early: tuple[float, float] | None = None
+        next_sample = 1.0
+        try:
+            while any(p.poll() is None for p in processes):
+                elapsed = time.perf_counter() - started
+                if early is None and elapsed >= early_at:
+                    early = (elapsed, server.rss_mib())
+                if elapsed >= next_sample:
+                    samples.append((round(elapsed, 1), round(server.rss_mib(), 2)))
+                    next_sample += 1.0
+                if elapsed > duration + 60:
+                    raise BenchError("wrk did not finish within a minute of its end")
+                time.sleep(0.05)
+            end = (time.perf_counter() - started, server.rss_mib())
+        finally:
+            for process in processes:
+                if process.poll() is None:
+                    process.kill()
+        outputs = []
+        for endpoint, connections, process in zip(
+            SOAK_ENDPOINTS, shares, processes, strict=True
+        ):
+            stdout, stderr = process.communicate()
+            if process.returncode != 0:
+                raise BenchError(f"wrk failed ({process.returncode}): {stderr}")
+            outputs.append((endpoint, connections, parse_wrk(stdout)))
+        after = check_answers(server.port, extra_routes=False)
+    if early is None:  # the load ended before the early sample was due
+        early = end
+    early_mib, end_mib = round(early[1], 2), round(end[1], 2)
+    endpoints = soak_endpoints(outputs)
+    answer_problems = [f"before the load: {p}" for p in before] + [
+        f"after the load: {p}" for p in after
+    ]
+    result = SoakResult(
+        duration_s=duration,
+        connections=args.connections,
+        endpoints=endpoints,
+        requests=sum(e.requests for e in endpoints),
+        errors=sum(e.non_2xx_3xx + e.socket_errors for e in endpoints),
+        rss_early_at_s=round(early[0], 1),
+        rss_early_mib=early_mib,
+        rss_end_at_s=round(end[0], 1),
+        rss_end_mib=end_mib,
+        rss_ratio=round(end_mib / early_mib, 4),
+        rss_growth_limit_pct=SOAK_RSS_GROWTH_LIMIT_PCT,
+        rss_samples_mib=samples,
+        problems=soak_verdict(endpoints, early_mib, end_mib, answer_problems),
+    )
+    print_soak(result)
+    if args.json is not None:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"machine": asdict(machine), "soak": asdict(result)}
+        args.json.write_text(json.dumps(payload, indent=2) + "\n")
+        console.print(f"Results written to {args.json}")
+    return 0 if result.passed else 1
+
+
+def print_soak(result: SoakResult) -> None:
+    for e in result.endpoints:
+        console.print(
+            f"  {e.endpoint:<18} {e.requests:>12,} requests  "
+            f"{e.requests_per_s:>10,.0f} req/s  p99 {e.p99_ms:.2f} ms  "
+            f"non-2xx/3xx {e.non_2xx_3xx}  socket errors {e.socket_errors}"
+        )
+    console.print(f"requests: {result.requests}")
+    console.print(f"errors: {result.errors}")
+    console.print(
+        f"RSS at {result.rss_early_at_s:.1f} s: {result.rss_early_mib:.2f} MiB"
+    )
+    console.print(f"RSS at {result.rss_end_at_s:.1f} s: {result.rss_end_mib:.2f} MiB")
+    console.print(
+        f"RSS ratio (end / early): {result.rss_ratio:.4f} "
+        f"(limit {1 + result.rss_growth_limit_pct / 100:.2f})"
+    )
+    if result.passed:
+        console.print("[bold green]Soak passed.[/]")
+    else:
+        for problem in result.problems:
+            console.print(f"[red]FAIL[/] {problem}")
+        console.print("[bold red]Soak failed.[/]")
+
+
 # --- command line ---------------------------------------------------------------------
 
 
@@ -1339,13 +1545,19 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "on uvicorn.",
     )
     parser.add_argument(
-        "--duration", type=int, default=10, help="seconds per wrk run (10)"
+        "--duration",
+        type=int,
+        default=None,
+        help=f"seconds per wrk run (10; with --soak, {SOAK_SECONDS})",
     )
     parser.add_argument(
         "--repeat", type=int, default=3, help="rounds over every contender (3)"
     )
     parser.add_argument(
-        "--connections", type=int, default=64, help="wrk connections (64)"
+        "--connections",
+        type=int,
+        default=64,
+        help="wrk connections (64; with --soak, shared by the two endpoints)",
     )
     parser.add_argument(
         "--only",
@@ -1358,6 +1570,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="start each contender, check its answers, stop it; no load, no timing",
     )
     parser.add_argument(
+        "--soak",
+        action="store_true",
+        help="routetree alone under GET and POST load for --duration (60) seconds; "
+        f"fails on any error or RSS growth over {SOAK_RSS_GROWTH_LIMIT_PCT:.0f}%%",
+    )
+    parser.add_argument(
         "--json", type=Path, help="also write the results to this JSON file"
     )
     parser.add_argument(
@@ -1366,8 +1584,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="interpreter whose environment serves the contenders (default: this one)",
     )
     args = parser.parse_args(argv)
+    if args.smoke and args.soak:
+        parser.error("--smoke and --soak do not go together")
+    if args.duration is None:
+        args.duration = SOAK_SECONDS if args.soak else 10
     if args.duration < 1 or args.repeat < 1 or args.connections < 1:
         parser.error("--duration, --repeat and --connections must be at least 1")
+    if args.soak and args.connections < len(SOAK_ENDPOINTS):
+        parser.error(f"--soak needs at least {len(SOAK_ENDPOINTS)} connections")
     chosen = [n.strip() for n in args.only.split(",") if n.strip()]
     unknown = sorted(set(chosen) - set(SECTIONS))
     if unknown:
@@ -1387,6 +1611,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.smoke:
             return smoke(contenders, "startup" in args.sections, machine, workspace)
+        if args.soak:
+            if not machine.importable.get("routetree", False):
+                raise BenchError(f"routetree is not installed for {args.python}")
+            if shutil.which("wrk") is None:
+                raise BenchError(
+                    "wrk not found: run bench/run, which installs it "
+                    "(apt-get install wrk)"
+                )
+            return soak(args, machine, workspace)
         missing = sorted(
             {
                 n

@@ -7,6 +7,7 @@ neither.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 from urllib.parse import urlsplit
 
@@ -82,20 +83,39 @@ def raw_request(
     return RawResponse(b"".join(chunks))
 
 
-def exchange(base_url: str, data: bytes, *, timeout: float = 10) -> RawResponse:
-    """Send ``data`` byte for byte on a new connection; read until the server closes.
+def raw_exchange(base_url: str, data: bytes, *, timeout: float = 10.0) -> bytes:
+    """Send ``data`` exactly as given and read until the server closes or goes quiet.
 
-    For requests a client library cannot send: a malformed request line, two ``Host``
-    headers, conflicting framing. The server is expected to answer and close (send
-    ``Connection: close`` in ``data`` for a well-formed request).
+    Unlike `raw_request`, nothing is added: the request line, the headers (``Host``
+    and ``Connection`` included) and any body are all in ``data``. Reading stops when
+    the server closes the connection, or when it sends nothing for ``timeout``
+    seconds (a server that keeps the connection open after its answer).
+
+    Returns:
+        Every byte the server sent; empty if it closed without answering.
     """
     address = urlsplit(base_url)
     assert address.hostname is not None and address.port is not None
+    chunks: list[bytes] = []
     with socket.create_connection(
         (address.hostname, address.port), timeout=timeout
     ) as sock:
-        sock.sendall(data)
-        chunks = []
-        while chunk := sock.recv(65536):
-            chunks.append(chunk)
-    return RawResponse(b"".join(chunks))
+        # The server may answer and close before it has read everything: keep what
+        # it sent. A quiet server ends the read too.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError, TimeoutError):
+            sock.sendall(data)
+        with contextlib.suppress(TimeoutError, ConnectionResetError):
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def raw_send(base_url: str, data: bytes, *, timeout: float = 10.0) -> RawResponse:
+    """Send ``data`` exactly as given (see `raw_exchange`) and parse the answer.
+
+    Raises:
+        AssertionError: The server sent nothing before closing or going quiet.
+    """
+    answer = raw_exchange(base_url, data, timeout=timeout)
+    assert answer, f"no answer to {data[:200]!r}"
+    return RawResponse(answer)

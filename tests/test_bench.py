@@ -4,11 +4,17 @@ The smoke run starts every contender (raw ASGI, routetree, its 1,000-route varia
 Starlette and FastAPI when they are installed here), checks the answers of each and
 stops it. It needs neither wrk nor taskset and times nothing: nothing is asserted
 about speed, only that every contender answers correctly.
+
+The soak mode is checked twice: its verdict on wrk output captured from real runs, and
+a 3-second soak of ``routetree start`` (wrk is installed first by ``bench/install-wrk``
+when it is missing, as ``bench/run`` does).
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -121,3 +127,94 @@ def test_instruction_count_loop_serves_every_contender() -> None:
                 check=False,
             )
             assert done.returncode == 0, (name, endpoint, done.stdout + done.stderr)
+
+
+# Real output of wrk 4.1.0 (-t1 -c32 --latency) against `routetree start
+# bench/apps/routetree3`: the POST of bench/post.lua, then a GET of a missing route.
+WRK_POST_OUTPUT = """\
+Running 3s test @ http://127.0.0.1:8799/api/users
+  1 threads and 32 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     5.42ms    4.01ms  65.84ms   89.26%
+    Req/Sec     6.21k     1.36k    9.59k    63.33%
+  Latency Distribution
+     50%    4.55ms
+     75%    7.02ms
+     90%    8.86ms
+     99%   19.38ms
+  18593 requests in 3.01s, 2.84MB read
+Requests/sec:   6173.47
+Transfer/sec:      0.94MB
+"""
+WRK_404_OUTPUT = """\
+Running 2s test @ http://127.0.0.1:8799/api/nope
+  1 threads and 32 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     8.80ms    5.72ms  39.81ms   70.41%
+    Req/Sec     3.74k   837.78     6.36k    70.00%
+  Latency Distribution
+     50%    7.76ms
+     75%   11.76ms
+     90%   15.84ms
+     99%   27.79ms
+  7475 requests in 2.01s, 0.97MB read
+  Non-2xx or 3xx responses: 7475
+Requests/sec:   3712.37
+Transfer/sec:    493.05KB
+"""
+
+
+def test_soak_verdict_on_real_wrk_output() -> None:
+    harness = _harness()
+    hello, create = harness.SOAK_ENDPOINTS
+    clean = harness.soak_endpoints([(create, 32, harness.parse_wrk(WRK_POST_OUTPUT))])
+    assert clean[0].requests == 18593
+    assert clean[0].non_2xx_3xx == 0
+    assert clean[0].socket_errors == 0
+    assert harness.soak_verdict(clean, 40.0, 41.9) == []  # +4.75%
+    grown = harness.soak_verdict(clean, 40.0, 42.1)  # +5.25%
+    assert grown == ["RSS grew 5.2% from 40.0 to 42.1 MiB (limit 5%)"]
+    failing = harness.soak_endpoints([(hello, 32, harness.parse_wrk(WRK_404_OUTPUT))])
+    assert failing[0].non_2xx_3xx == 7475
+    assert harness.soak_verdict(failing, 40.0, 40.0) == [
+        "7475 error(s) under load (non-2xx/3xx answers and socket errors)"
+    ]
+    assert harness.split_connections(64, 2) == [32, 32]
+    assert harness.split_connections(5, 2) == [3, 2]
+
+
+def test_short_soak_reports_requests_errors_and_rss(tmp_path: Path) -> None:
+    subprocess.run([str(ROOT / "bench" / "install-wrk")], check=True, timeout=600)
+    report = tmp_path / "soak.json"
+    done = subprocess.run(
+        [
+            *(sys.executable, str(HARNESS), "--soak", "--duration", "3"),
+            *("--json", str(report), "--python", sys.executable),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    requests = re.search(r"^requests: (\d+)$", done.stdout, re.M)
+    assert requests is not None, output
+    assert int(requests.group(1)) > 0
+    assert re.search(r"^errors: 0$", done.stdout, re.M), output
+    rss = re.findall(r"^RSS at ([\d.]+) s: ([\d.]+) MiB$", done.stdout, re.M)
+    assert len(rss) == 2, output
+    assert float(rss[0][0]) == 1.5  # half of a run shorter than 20 s
+    assert re.search(
+        r"^RSS ratio \(end / early\): [\d.]+ \(limit 1.05\)$", done.stdout, re.M
+    )
+    assert "Soak passed." in done.stdout
+    soak = json.loads(report.read_text())["soak"]
+    assert soak["requests"] == int(requests.group(1))
+    assert soak["errors"] == 0
+    assert [e["endpoint"] for e in soak["endpoints"]] == [
+        "GET /api/hello",
+        "POST /api/users",
+    ]
+    assert soak["rss_ratio"] == round(soak["rss_end_mib"] / soak["rss_early_mib"], 4)

@@ -11,13 +11,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.raw_http import exchange
-from tests.security.entry_server import entry_server
+from tests.raw_http import raw_send
 
 if TYPE_CHECKING:
     from routetree.testing import LiveServer
 
-__all__ = ["entry_server"]
 
 # Sent after the request under test on the same connection: must never be answered.
 SMUGGLED = (
@@ -34,7 +32,7 @@ SMUGGLED = (
 def test_unsupported_http_version_is_400(
     entry_server: LiveServer, request_line: bytes
 ) -> None:
-    answer = exchange(entry_server, request_line + b"\r\nHost: 127.0.0.1\r\n\r\n")
+    answer = raw_send(entry_server, request_line + b"\r\nHost: 127.0.0.1\r\n\r\n")
     assert answer.status == 400
 
 
@@ -52,7 +50,7 @@ def test_unsupported_http_version_is_400(
 def test_ambiguous_transfer_encoding_is_400_and_closes(
     entry_server: LiveServer, framing: bytes
 ) -> None:
-    answer = exchange(
+    answer = raw_send(
         entry_server,
         b"POST /api/whoami HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         + framing
@@ -65,7 +63,7 @@ def test_ambiguous_transfer_encoding_is_400_and_closes(
 
 
 def test_chunked_on_http_1_0_is_400(entry_server: LiveServer) -> None:
-    answer = exchange(
+    answer = raw_send(
         entry_server,
         b"POST /api/whoami HTTP/1.0\r\nHost: 127.0.0.1\r\n"
         b"Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
@@ -74,7 +72,7 @@ def test_chunked_on_http_1_0_is_400(entry_server: LiveServer) -> None:
 
 
 def test_plain_chunked_body_is_read(entry_server: LiveServer) -> None:
-    answer = exchange(
+    answer = raw_send(
         entry_server,
         b"POST /api/whoami HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
         b"Transfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",

@@ -12,17 +12,15 @@ import orjson
 import pytest
 
 from routetree.testing import LiveServer, live_server
-from tests.raw_http import exchange
-from tests.security.entry_server import ENTRY, entry_server
+from tests.raw_http import raw_send
+from tests.security.conftest import ENTRY
 
 if TYPE_CHECKING:
     from tests.conftest import MakeProject
 
-__all__ = ["entry_server"]
-
 
 def _with_host_lines(server: LiveServer, host_lines: bytes) -> tuple[int, bytes]:
-    answer = exchange(
+    answer = raw_send(
         server,
         b"GET /api/whoami HTTP/1.1\r\n" + host_lines + b"Connection: close\r\n\r\n",
     )
@@ -45,7 +43,7 @@ def test_http_1_1_without_host_is_400(entry_server: LiveServer) -> None:
 def test_http_1_0_without_host_uses_the_server_address(
     entry_server: LiveServer,
 ) -> None:
-    answer = exchange(entry_server, b"GET /api/whoami HTTP/1.0\r\n\r\n")
+    answer = raw_send(entry_server, b"GET /api/whoami HTTP/1.0\r\n\r\n")
     assert answer.status == 200
     assert orjson.loads(answer.body)["host"] == "127.0.0.1"
 
@@ -118,7 +116,7 @@ def test_without_allowed_hosts_start_answers_any_valid_host(
         },
     )
     with live_server(project) as server:
-        answer = exchange(
+        answer = raw_send(
             server,
             b"GET /api/host HTTP/1.1\r\nHost: anything.example\r\n"
             b"Connection: close\r\n\r\n",
@@ -128,7 +126,7 @@ def test_without_allowed_hosts_start_answers_any_valid_host(
 
 
 def _throws(server: LiveServer, extra: bytes) -> bytes:
-    return exchange(
+    return raw_send(
         server,
         b"GET /api/throws HTTP/1.1\r\n" + extra + b"Connection: close\r\n\r\n",
     ).body
@@ -158,7 +156,7 @@ def test_dev_refuses_hosts_that_are_not_local_by_default(
     )
     with live_server(project, command="dev") as server:
         assert _throws(server, b"Host: localhost\r\n").count(b"RuntimeError") >= 1
-        answer = exchange(
+        answer = raw_send(
             server,
             b"GET /api/throws HTTP/1.1\r\nHost: rebind.attacker.example\r\n"
             b"Connection: close\r\n\r\n",

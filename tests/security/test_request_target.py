@@ -14,20 +14,17 @@ import orjson
 import pytest
 
 from routetree.testing import live_server
-from tests.raw_http import exchange
-from tests.security.entry_server import entry_server
+from tests.raw_http import raw_send
 
 if TYPE_CHECKING:
     from routetree.testing import LiveServer
     from tests.conftest import MakeProject
 
-__all__ = ["entry_server"]
-
 
 def _get(
     server: LiveServer, target: bytes, method: bytes = b"GET"
 ) -> tuple[int, bytes]:
-    answer = exchange(
+    answer = raw_send(
         server,
         method + b" " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         b"Connection: close\r\n\r\n",
@@ -56,7 +53,7 @@ def test_cve_2026_54282_target_that_is_not_a_path_is_400(
 
 
 def test_options_star_answers_with_every_method(entry_server: LiveServer) -> None:
-    answer = exchange(
+    answer = raw_send(
         entry_server,
         b"OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
     )
@@ -102,7 +99,7 @@ def test_fast_path_without_config_refuses_targets_that_are_not_paths(
             assert status == 400, target
             assert b"routed" not in body
         assert _get(server, b"/api/x/1") == (200, b"routed")
-        answer = exchange(
+        answer = raw_send(
             server,
             b"OPTIONS * HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
         )
