@@ -63,7 +63,6 @@ _NOT_A_PATH = (
     "The request target must be a path starting with '/' (or '*' for OPTIONS)."
 )
 _ALL_METHODS = ", ".join(sorted(HTTP_METHODS))
-_WATCHED_HEADERS = frozenset({b"host", b"transfer-encoding", b"accept-encoding"})
 
 
 class RouteTreeApp:
@@ -147,15 +146,13 @@ class RouteTreeApp:
         # whatever is not a Host value seen before gets the full checks.
         host: bytes | None = None
         for name, value in scope["headers"]:
-            if name in _WATCHED_HEADERS:
-                if name == b"host":
-                    host = value if host is None else b""
-                elif name == b"transfer-encoding":
-                    host = b""
-                elif (
-                    accepts_gzip(value.decode("latin-1")) and type(send) is not GzipSend
-                ):
+            if name == b"host":
+                host = value if host is None else b""
+            elif name == b"accept-encoding":
+                if accepts_gzip(value.decode("latin-1")) and type(send) is not GzipSend:
                     send = GzipSend(send)
+            elif name == b"transfer-encoding":
+                host = b""
         if host not in self._known_hosts or scope["http_version"] != "1.1":
             refused = self._checks.refusal(scope)
             if refused is not None:
@@ -253,16 +250,9 @@ class RouteTreeApp:
     ) -> None:
         """Run the handler with the request in context; send; then after() work."""
         if request is None:
-            request = Request(
-                scope,
-                receive,
-                path=path,
-                max_body_size=route.max_body_size,
-                form_limits=route.form_limits,
-            )
+            request = Request(scope, receive, path, route)
         else:
-            request.set_max_body_size(route.max_body_size)
-            request.set_form_limits(route.form_limits)
+            request.set_limits(route)
         token = current_request.set(request)
         try:
             try:

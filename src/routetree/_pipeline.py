@@ -95,13 +95,7 @@ class Pipeline:
         if path is None:
             await error_response(404).send(send, head_only=method == "HEAD")
             return
-        request = Request(
-            scope,
-            receive,
-            path=path,
-            max_body_size=app.max_body_size,
-            form_limits=app.form_limits,
-        )
+        request = Request(scope, receive, path, app)  # the app's limits until routed
         request.trusted_proxies = self.trusted
         conditions = RequestConditions(request)
 

@@ -10,7 +10,7 @@ kept, so it can be read again in any form (``body()``, ``text()``, ``json()``,
 from __future__ import annotations
 
 from collections import deque
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import anyio
 import anyio.to_thread
@@ -37,13 +37,37 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_MAX_BODY_SIZE",
+    "DEFAULT_REQUEST_LIMITS",
     "Address",
     "ClientDisconnectedError",
     "Request",
+    "RequestLimits",
     "RouteContext",
 ]
 
 DEFAULT_MAX_BODY_SIZE = 10 * 1024 * 1024
+
+
+class RequestLimits(Protocol):
+    """The limits a request's body is read under: a route's, or the app's defaults."""
+
+    @property
+    def max_body_size(self) -> int:
+        """The largest body in bytes (413 past it)."""
+
+    @property
+    def form_limits(self) -> FormLimits:
+        """The limits of ``request.form()``."""
+
+
+class _Limits(NamedTuple):
+    max_body_size: int
+    form_limits: FormLimits
+
+
+DEFAULT_REQUEST_LIMITS: RequestLimits = _Limits(
+    DEFAULT_MAX_BODY_SIZE, DEFAULT_FORM_LIMITS
+)
 
 
 class Address(NamedTuple):
@@ -151,9 +175,8 @@ class Request:
         "_chunks",
         "_cookies",
         "_form",
-        "_form_limits",
         "_headers",
-        "_max_body_size",
+        "_limits",
         "_path",
         "_receive",
         "_receive_channel",
@@ -170,16 +193,15 @@ class Request:
         self,
         scope: Scope,
         receive: Receive,
-        *,
         path: str | None = None,
-        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
-        form_limits: FormLimits = DEFAULT_FORM_LIMITS,
+        limits: RequestLimits = DEFAULT_REQUEST_LIMITS,
     ) -> None:
+        # path and limits are positional: this runs once per request, and keyword
+        # arguments cost more to pass.
         self._scope = scope
         self._path = path
         self._receive = receive
-        self._max_body_size = max_body_size
-        self._form_limits = form_limits
+        self._limits = limits
         self.method: str = scope["method"]
         self._headers: Headers | None = None
         self._url: URL | None = None
@@ -297,13 +319,9 @@ class Request:
         self._headers = None
         self._cookies = None
 
-    def set_max_body_size(self, size: int) -> None:
-        """Apply the route's body size limit (known once the request is routed)."""
-        self._max_body_size = size
-
-    def set_form_limits(self, limits: FormLimits) -> None:
-        """Apply the route's form limits (known once the request is routed)."""
-        self._form_limits = limits
+    def set_limits(self, limits: RequestLimits) -> None:
+        """Apply the route's body and form limits (known once the request is routed)."""
+        self._limits = limits
 
     async def stream(self) -> AsyncIterator[bytes]:
         """Yield the body in chunks as they arrive (from memory if already read).
@@ -336,7 +354,7 @@ class Request:
         chunk: bytes = message.get("body", b"")
         if chunk:
             self._received += len(chunk)
-            if self._received > self._max_body_size:
+            if self._received > self._limits.max_body_size:
                 self._too_large_seen = True
                 raise self._too_large()
             self._chunks.append(chunk)
@@ -353,7 +371,9 @@ class Request:
         pays for it).
         """
         if self._receive_channel is None:
-            self._receive_channel = _ReceiveChannel(self._receive, self._max_body_size)
+            self._receive_channel = _ReceiveChannel(
+                self._receive, self._limits.max_body_size
+            )
         return self._receive_channel.wait_for_disconnect
 
     async def body(self) -> bytes:
@@ -414,7 +434,7 @@ class Request:
                 parse_form_body,
                 self.headers.get("content-type", ""),
                 body,
-                self._form_limits,
+                self._limits.form_limits,
             )
         return self._form
 
@@ -423,14 +443,15 @@ class Request:
         # was a tenth of a small POST's cost. Servers refuse conflicting lengths.
         for name, value in self._scope["headers"]:
             if name == b"content-length":
-                if value.isdigit() and int(value) > self._max_body_size:
+                if value.isdigit() and int(value) > self._limits.max_body_size:
                     raise self._too_large()
                 return
 
     def _too_large(self) -> HTTPError:
+        limit = self._limits.max_body_size
         return HTTPError(
             413,
-            f"Request body is larger than the limit of {self._max_body_size} bytes. "
+            f"Request body is larger than the limit of {limit} bytes. "
             "Raise max_body_size in the route file if larger bodies are expected.",
         )
 
