@@ -102,6 +102,12 @@ def assert_alive(http: httpx.Client, server: LiveServer) -> None:
             "unexpected end of data at line 1, column 6 (byte 5).",
             id="truncated",
         ),
+        pytest.param(
+            '{"café": x}'.encode(),
+            "unexpected character, expected a JSON value at line 1, column 10 "
+            "(byte 10).",
+            id="after-non-ascii",
+        ),
     ],
 )
 def test_malformed_json_is_400_saying_where(
@@ -201,6 +207,22 @@ def test_surrogate_pair_escape_is_the_character(http: httpx.Client) -> None:
 
 
 @pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        (b'{"a":"\xc3\x28"}', "(byte 0xc3) at line 1, column 7 (byte 6)"),
+        (b'{\n  "a": "\xff"}', "(byte 0xff) at line 2, column 9 (byte 10)"),
+        (b'{"\xed\xa0\x80": 1}', "(byte 0xed) at line 1, column 3 (byte 2)"),
+    ],
+    ids=["bad-continuation", "second-line", "encoded-surrogate"],
+)
+def test_body_that_is_not_utf8_is_400_naming_the_byte(
+    http: httpx.Client, body: bytes, where: str
+) -> None:
+    detail = assert_bad_request(http.post("/api/echo-json", content=body))
+    assert detail == f"Malformed JSON in request body: not valid UTF-8 {where}."
+
+
+@pytest.mark.parametrize(
     "encoding", ["utf-16", "utf-16-le", "utf-32", "utf-32-be"], ids=str
 )
 def test_utf16_and_utf32_bodies_are_400(http: httpx.Client, encoding: str) -> None:
@@ -209,6 +231,20 @@ def test_utf16_and_utf32_bodies_are_400(http: httpx.Client, encoding: str) -> No
     body = '{"a": 1}'.encode(encoding)
     detail = assert_bad_request(http.post("/api/echo-json", content=body))
     assert detail.startswith("Malformed JSON in request body: ")
+
+
+@pytest.mark.parametrize("path", HANDLERS)
+def test_utf8_byte_order_mark_is_skipped(http: httpx.Client, path: str) -> None:
+    response = http.post(path, content=b'\xef\xbb\xbf{"a": "\xc3\xa9"}')
+    assert response.status_code == 200
+    assert response.json() == {"body": {"a": "\u00e9"}}
+
+
+def test_byte_order_mark_counts_in_the_error_position(http: httpx.Client) -> None:
+    detail = assert_bad_request(
+        http.post("/api/echo-json", content=b'\xef\xbb\xbf{"a": x}')
+    )
+    assert detail.endswith("at line 1, column 7 (byte 9).")
 
 
 def test_dangerous_keys_are_plain_data(http: httpx.Client) -> None:
