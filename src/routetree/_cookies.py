@@ -33,6 +33,7 @@ __all__ = [
 SameSite = Literal["lax", "strict", "none"]
 _COOKIE_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _ATTRIBUTE_FORBIDDEN = re.compile(r"[;\x00-\x1f\x7f]")
+_WHITESPACE = " \t"
 # encodeURIComponent leaves A-Z a-z 0-9 - _ . ! ~ * ' ( ) alone;
 # quote() already keeps -_.~
 _URI_COMPONENT_SAFE = "!*'()"
@@ -43,15 +44,18 @@ def parse_cookie_header(header: str) -> dict[str, str]:
 
     Malformed pairs (no ``=``, empty or invalid name) are skipped and the rest still
     read; for a repeated name the first value wins, as browsers send the most specific
-    first.
+    first. Only spaces and tabs around a name or value are dropped (RFC 6265 5.2):
+    ``str.strip()`` would also drop NBSP and NEL, so a cookie named NBSP +
+    ``__Host-x``, which has none of the ``__Host-`` guarantees, would read as
+    ``__Host-x``.
     """
     cookies: dict[str, str] = {}
     for pair in header.split(";"):
         name, sep, value = pair.partition("=")
-        name = name.strip()
+        name = name.strip(_WHITESPACE)
         if not sep or not _COOKIE_NAME.match(name) or name in cookies:
             continue
-        value = value.strip()
+        value = value.strip(_WHITESPACE)
         if len(value) >= 2 and value[0] == value[-1] == '"':
             value = value[1:-1]
         cookies[name] = _decode_value(value)
