@@ -11,6 +11,7 @@ the attributes in Next.js's order: ``Path``, ``Expires``, ``Max-Age``, ``Domain`
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Iterator, Mapping
@@ -113,14 +114,23 @@ def serialize_cookie(
     """Return one ``Set-Cookie`` header value in Next.js's format.
 
     Raises:
-        ValueError: The name is not an HTTP token, or an attribute holds ``;`` or a
-            control character (either would let a value rewrite the header).
+        ValueError: The name is not an HTTP token, an attribute holds ``;`` or a
+            control character (either would let a value rewrite the header),
+            ``max_age`` is not a number or ``expires`` not a ``datetime``.
     """
     if not _COOKIE_NAME.match(name):
         raise ValueError(
             f"Invalid cookie name {name!r}: use letters, digits and "
             "!#$%&'*+-.^_`|~ only."
         )
+    if max_age is not None and (
+        isinstance(max_age, bool)
+        or not isinstance(max_age, int | float)
+        or not math.isfinite(max_age)
+    ):
+        raise ValueError(f"max_age must be a number of seconds, not {max_age!r}.")
+    if expires is not None and not isinstance(expires, datetime):
+        raise ValueError(f"expires must be a datetime, not {expires!r}.")
     parts = [f"{name}={quote(value, safe=_URI_COMPONENT_SAFE)}"]
     if path:
         parts.append(f"Path={_attribute('path', path)}")

@@ -78,6 +78,28 @@ def test_cve_2024_47764_names_that_would_rewrite_the_header_are_refused(
     assert response.headers.get_list("set-cookie") == []
 
 
+def test_attributes_that_would_rewrite_the_header_are_refused(
+    http: httpx.Client,
+) -> None:
+    response = http.get("/api/cookies/refuse", params={"case": "attributes"})
+    assert response.status_code == 200, response.text
+    expected = {
+        "path": "Invalid cookie path '/; Domain=evil.example': it contains ';' or a "
+        "control character.",
+        "domain": "Invalid cookie domain 'evil.example; HttpOnly': it contains ';' or "
+        "a control character.",
+        "samesite with attribute": "samesite must be 'lax', 'strict' or 'none', not "
+        "'Lax; Domain=evil'.",
+        "samesite bogus": "samesite must be 'lax', 'strict' or 'none', not 'bogus'.",
+        "max_age with attribute": "max_age must be a number of seconds, not "
+        "'1; Secure'.",
+        "expires not a date": "expires must be a datetime, not "
+        "'Thu, 01 Jan 2099 00:00:00 GMT; Domain=evil'.",
+    }
+    assert response.json() == {what: [error] * 2 for what, error in expected.items()}
+    assert response.headers.get_list("set-cookie") == []
+
+
 def test_cve_2023_23934_nameless_pair_cannot_shadow_a_host_cookie(
     server: LiveServer,
 ) -> None:
