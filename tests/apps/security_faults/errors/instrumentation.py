@@ -1,2 +1,2 @@
 def on_request_error(error, request, context):
-    raise RuntimeError("on_request_error broke")
+    raise RuntimeError(f"on_request_error broke for {request['path']}")

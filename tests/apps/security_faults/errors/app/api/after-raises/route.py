@@ -6,7 +6,7 @@ def fail():
 
 
 def exit_process():
-    raise SystemExit(1)
+    raise SystemExit("after() callback exited")
 
 
 async def GET(request):
