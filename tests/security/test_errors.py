@@ -12,6 +12,7 @@ exception is the generic 500 (``test_handler_exception_is_500_without_leak``), a
 
 from __future__ import annotations
 
+import re
 import time
 import zlib
 from pathlib import Path
@@ -165,6 +166,35 @@ def test_bad_json_is_never_reflected(http: httpx.Client) -> None:
     assert len(response.content) < 300
     assert b"<script" not in response.content
     assert response.json()["detail"].startswith("Malformed JSON in request body: ")
+
+
+def test_cve_2020_7694_dev_logs_one_escaped_line_per_request(
+    dev_server: LiveServer,
+) -> None:
+    mark = len(dev_server.output)
+    long_path = "/api/" + "a" * 200 + "%0aGET%20/admin%20200"
+    for target, header_lines in [
+        ("/api/%0d%0aGET%20/admin%20200", b""),
+        ("/api/%1b%5b2J", b""),
+        (long_path, b""),
+        ("/api/hello", b"User-Agent: evil\x1b[2J\x1b]0;owned\x07\r\n"),
+    ]:
+        raw_request(dev_server, "GET", target, header_lines=header_lines)
+    wait_for_output(dev_server, mark, "Invalid HTTP request received.")
+    time.sleep(0.3)  # anything printed late would still show up below
+    lines = dev_server.output[mark:].splitlines()
+    expected = [
+        " GET /api/%0d%0aGET%20/admin%20200 404 in ",
+        " GET /api/%1b%5b2J 404 in ",
+        f" GET {long_path} 404 in ",
+        # A control character in a header is refused by the HTTP parser, before
+        # routetree: a 400 and uvicorn's one warning.
+        "WARNING uvicorn.error: Invalid HTTP request received.",
+    ]
+    assert len(lines) == len(expected), lines
+    for line, start in zip(lines, expected, strict=True):
+        assert line.startswith(start), lines
+        assert re.fullmatch(r"[\x20-\x7e]*", line), line
 
 
 @pytest.mark.parametrize(
