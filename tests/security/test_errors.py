@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 ERRORS = Path(__file__).parent.parent / "apps" / "security_faults" / "errors"
 INTERNAL_ERROR = b'{"error":"Internal Server Error"}'
 SECRET = "sk_live_7f3a9c-not-for-clients"  # in the messages of the failing routes
-KINDS = ["recursion", "coroutine"]
+KINDS = ["system-exit", "sys-exit", "cancelled", "recursion", "coroutine"]
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +139,13 @@ def test_base_exceptions_and_misuse_are_the_generic_500(
     response = http.get(f"/api/{base}/{kind}")
     assert response.status_code == 500
     assert response.content == INTERNAL_ERROR
-    wait_for_output(server, mark, f"route handler app/api/{base}/[kind]/route.py")
+    wait_for_output(
+        server,
+        mark,
+        f"route handler app/api/{base}/[kind]/route.py",
+        # reported to on_request_error, whose error here names the path
+        f"on_request_error broke for /api/{base}/{kind}",
+    )
     assert_alive(server, http)
 
 
@@ -233,8 +239,11 @@ def test_failing_on_request_error_still_sends_the_generic_500(
 
 @pytest.mark.parametrize(
     ("query", "logged"),
-    [("", "RuntimeError: after() callback broke")],
-    ids=["exception"],
+    [
+        ("", "RuntimeError: after() callback broke"),
+        ("?exit=1", "SystemExit: after() callback exited"),
+    ],
+    ids=["exception", "system-exit"],
 )
 def test_failing_after_callback_still_sends_the_answer(
     server: LiveServer, http: httpx.Client, query: str, logged: str
