@@ -1,0 +1,377 @@
+"""Concurrency and faults (family I of the security cases) against real servers.
+
+Clients that leave, slow readers, signals, a killed worker, time limits, load and a dev
+reload, on the tree under ``tests/apps/security_faults/faults``. Tests that end their
+server (signals, a killed worker, reloads) start one of their own; the rest share one.
+
+Already tested through a real server in ``tests/test_server.py``: one in-flight request
+drains on SIGTERM (``test_single_process_start_drains_on_sigterm``) and an endless
+stream ticking every 50 ms stops when its client leaves
+(``test_endless_stream_stops_when_client_leaves``).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import signal
+import socket
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import httpx
+import orjson
+import pytest
+
+from routetree.testing import LiveServer, live_server
+from tests.raw_http import RawResponse, raw_request
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+FAULTS = Path(__file__).parent.parent / "apps" / "security_faults" / "faults"
+# routetree start's graceful shutdown timeout (uvicorn's timeout_graceful_shutdown).
+GRACEFUL_TIMEOUT = 30.0
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[LiveServer]:
+    with live_server(FAULTS) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def http(server: LiveServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server, timeout=10) as client:
+        yield client
+
+
+def connect(server: str) -> socket.socket:
+    address = urlsplit(server)
+    assert address.hostname is not None and address.port is not None
+    return socket.create_connection((address.hostname, address.port), timeout=10)
+
+
+def read_until(sock: socket.socket, marker: bytes) -> bytes:
+    """Read from ``sock`` until ``marker`` has arrived; return everything read."""
+    received = b""
+    while marker not in received:
+        chunk = sock.recv(65536)
+        assert chunk, f"connection closed before {marker!r}: {received!r}"
+        received += chunk
+    return received
+
+
+def read_to_end(sock: socket.socket) -> bytes:
+    received = b""
+    while chunk := sock.recv(65536):
+        received += chunk
+    return received
+
+
+def open_stream(server: str, target: str) -> socket.socket:
+    """Start GET ``target`` and read up to its first event."""
+    sock = connect(server)
+    sock.sendall(f"GET {target} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+    assert read_until(sock, b"data: 0\n\n").startswith(b"HTTP/1.1 200 ")
+    return sock
+
+
+def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> float:
+    """Poll ``condition`` until true; return how long it took (at most ``timeout``)."""
+    started = time.monotonic()
+    while not condition():
+        assert time.monotonic() - started < timeout, f"no {what} after {timeout} s"
+        time.sleep(0.02)
+    return time.monotonic() - started
+
+
+def timed_get(server: str, target: str) -> tuple[RawResponse, float]:
+    started = time.monotonic()
+    answer = raw_request(server, "GET", target)
+    return answer, time.monotonic() - started
+
+
+def under_load(
+    server: str, target: str, count: int
+) -> tuple[list[tuple[RawResponse, float]], list[float]]:
+    """Send ``count`` parallel GETs of ``target``; time /api/hello until they finish.
+
+    Returns:
+        Each answer with its duration, and the durations of the /api/hello requests
+        sent one after another meanwhile.
+    """
+    with concurrent.futures.ThreadPoolExecutor(count) as pool:
+        futures = [pool.submit(timed_get, server, target) for _ in range(count)]
+        time.sleep(0.2)  # let them all start
+        hello: list[float] = []
+        while not all(future.done() for future in futures):
+            answer, elapsed = timed_get(server, "/api/hello")
+            assert answer.status == 200
+            hello.append(elapsed)
+            time.sleep(0.02)
+        return [future.result() for future in futures], hello
+
+
+def worker_pids(supervisor: int) -> list[int]:
+    """Process ids of the ``routetree._worker`` children of ``supervisor``."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == supervisor and b"routetree._worker" in command:
+            found.append(int(stat.parent.name))
+    return sorted(found)
+
+
+def pid_answering(server: str) -> int:
+    answer = raw_request(server, "GET", "/api/pid")
+    assert answer.status == 200
+    pid: int = orjson.loads(answer.body)["pid"]
+    return pid
+
+
+def wait_for_answers_from(server: str, pids: set[int], timeout: float) -> None:
+    """Send requests on new connections until each of ``pids`` has answered one."""
+    seen: set[int] = set()
+
+    def all_seen() -> bool:
+        seen.add(pid_answering(server))
+        return pids <= seen
+
+    wait_for(all_seen, timeout, f"answers from each of {pids}")
+
+
+# --- I5, part 1: an endless stream at SIGTERM -----------------------------------------
+# Its server waits the whole graceful timeout: it runs while the other tests do, and
+# test_sigterm_with_an_endless_stream_exits_after_the_graceful_timeout, last in this
+# file, waits for what is left.
+
+
+class StreamAtShutdown:
+    """An open event stream at SIGTERM, watched by a thread until the server exits.
+
+    Attributes:
+        server: The server, signalled when the stream had sent its first event.
+        signalled: When the signal was sent (``time.monotonic()``).
+        received: What the stream sent after its first event, so far.
+        closed: When the stream ended, once it has.
+        exited: When the server process exited, once it has.
+    """
+
+    def __init__(self, server: LiveServer, stream: socket.socket) -> None:
+        self.server = server
+        self.signalled = time.monotonic()
+        self.received = b""
+        self.closed: float | None = None
+        self.exited: float | None = None
+        self._stream = stream
+        self._watcher = threading.Thread(target=self._watch, daemon=True)
+        self._watcher.start()
+
+    def _watch(self) -> None:
+        self._stream.settimeout(GRACEFUL_TIMEOUT + 15)
+        with self._stream:
+            try:
+                while chunk := self._stream.recv(65536):
+                    self.received += chunk
+            except OSError:
+                pass
+        self.closed = time.monotonic()
+        self.server.process.wait(GRACEFUL_TIMEOUT + 15)
+        self.exited = time.monotonic()
+
+    def join(self) -> None:
+        self._watcher.join(GRACEFUL_TIMEOUT + 35)
+
+
+@pytest.fixture(scope="module")
+def stream_at_shutdown() -> Iterator[StreamAtShutdown]:
+    with live_server(FAULTS) as server:
+        stream = open_stream(server, "/api/sse?every=0.5")
+        server.process.send_signal(signal.SIGTERM)
+        shutdown = StreamAtShutdown(server, stream)
+        yield shutdown
+        shutdown.join()
+
+
+def test_sigterm_keeps_an_open_stream_flowing_and_refuses_new_connections(
+    stream_at_shutdown: StreamAtShutdown,
+) -> None:
+    wait_for(
+        lambda: b"data: 2\n\n" in stream_at_shutdown.received, 5, "events after SIGTERM"
+    )
+
+    def refused() -> bool:
+        try:
+            connect(stream_at_shutdown.server).close()
+        except ConnectionRefusedError:
+            return True
+        return False
+
+    wait_for(refused, 5, "refused connection")
+
+
+# --- I1, I2: clients that leave ---------------------------------------
+
+
+def test_client_leaving_mid_body_leaves_the_server_quiet_and_alive(
+    server: LiveServer, http: httpx.Client
+) -> None:
+    mark = len(server.output)
+    for _ in range(5):
+        with connect(server) as sock:
+            sock.sendall(
+                b"POST /api/sink HTTP/1.1\r\nHost: localhost\r\n"
+                b"Content-Length: 100000\r\n\r\n0123456789"
+            )
+    time.sleep(0.3)
+    assert http.get("/api/hello").status_code == 200
+    assert server.process.poll() is None
+    assert "Traceback" not in server.output[mark:]
+
+
+def test_stream_generator_finally_runs_within_a_second_of_the_client_leaving(
+    server: LiveServer, http: httpx.Client, tmp_path: Path
+) -> None:
+    # The generator sleeps 5 s after its first event: its finally must not wait for
+    # the next event to notice the client is gone.
+    marker = tmp_path / "closed"
+    mark = len(server.output)
+    stream = open_stream(server, f"/api/sse?marker={marker}")
+    stream.close()
+    took = wait_for(marker.exists, 1.0, "finally")
+    assert marker.read_text() == "closed", took
+    assert http.get("/api/hello").status_code == 200
+    assert "Traceback" not in server.output[mark:]
+
+
+# --- I8-I10: time limits and load ----------------------------------------------------
+
+
+def test_max_duration_stops_async_handlers_at_one_second(
+    server: LiveServer, tmp_path: Path
+) -> None:
+    markers = [tmp_path / f"m{n}" for n in range(20)]
+    with concurrent.futures.ThreadPoolExecutor(20) as pool:
+        results = list(
+            pool.map(
+                lambda marker: timed_get(server, f"/api/timeout-async?marker={marker}"),
+                markers,
+            )
+        )
+    for answer, elapsed in results:
+        assert answer.status == 504
+        assert 0.9 < elapsed < 2.5
+    # Each handler was cancelled: its finally ran.
+    wait_for(lambda: all(m.exists() for m in markers), 1.0, "finally of every handler")
+    assert {m.read_text() for m in markers} == {"cancelled"}
+
+
+def test_max_duration_answers_def_handlers_at_one_second_while_async_ones_run(
+    server: LiveServer,
+) -> None:
+    # A thread cannot be stopped: each one sleeps its 3 s out, holding one of the 40
+    # worker-thread tokens; the answer does not wait for it.
+    results, hello = under_load(server, "/api/timeout-sync", 20)
+    for answer, elapsed in results:
+        assert answer.status == 504
+        assert b"max_duration (1.0 s)" in answer.body
+        assert 0.9 < elapsed < 2.5
+    assert max(hello) < 0.2
+
+
+def test_a_hundred_slow_requests_run_concurrently_and_hello_stays_fast(
+    server: LiveServer,
+) -> None:
+    started = time.monotonic()
+    results, hello = under_load(server, "/api/slow?s=1", 100)
+    assert time.monotonic() - started < 3.5
+    assert {answer.status for answer, _ in results} == {200}
+    assert max(elapsed for _, elapsed in results) < 3
+    hello.sort()
+    assert hello[int(len(hello) * 0.99) - 1] < 0.2
+
+
+# --- I4, I6, I7: signals and a killed worker -----------------------------------------
+
+
+def test_sigterm_lets_ten_requests_in_flight_finish() -> None:
+    with live_server(FAULTS) as own:
+        sockets = [connect(own) for _ in range(10)]
+        for sock in sockets:
+            sock.sendall(b"GET /api/slow?s=2 HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        time.sleep(0.5)  # all ten are being handled
+        own.process.send_signal(signal.SIGTERM)
+        answers = []
+        for sock in sockets:
+            with sock:
+                answers.append(RawResponse(read_to_end(sock)))
+        assert [answer.status for answer in answers] == [200] * 10
+        # uvicorn re-raises the signal it drained for once it is done.
+        assert own.process.wait(5) in (0, -signal.SIGTERM)
+
+
+def test_sigterm_with_only_idle_keep_alive_connections_exits_at_once() -> None:
+    with live_server(FAULTS) as own:
+        clients = [httpx.Client(base_url=own, timeout=10) for _ in range(5)]
+        for client in clients:
+            assert client.get("/api/hello").status_code == 200
+        started = time.monotonic()
+        own.process.send_signal(signal.SIGTERM)
+        assert own.process.wait(5) in (0, -signal.SIGTERM)
+        assert time.monotonic() - started < 2
+        for client in clients:
+            client.close()
+
+
+def test_a_killed_worker_is_replaced_and_requests_keep_succeeding() -> None:
+    with live_server(FAULTS, args=("--workers", "2")) as own:
+        supervisor = own.process.pid
+        wait_for(lambda: len(worker_pids(supervisor)) == 2, 20, "two workers")
+        spawned = time.monotonic()
+        workers = worker_pids(supervisor)
+        wait_for_answers_from(own, set(workers), 20)
+        # The supervisor takes a worker dying within 2 s of its start for a project
+        # that cannot start, and stops; this test is about a worker dying later.
+        time.sleep(max(0.0, spawned + 2.5 - time.monotonic()))
+        victim = workers[0]
+        os.kill(victim, signal.SIGKILL)
+        answers = [raw_request(own, "GET", "/api/pid") for _ in range(50)]
+        assert [answer.status for answer in answers] == [200] * 50
+
+        def replaced() -> bool:
+            pids = worker_pids(supervisor)
+            return len(pids) == 2 and victim not in pids
+
+        wait_for(replaced, 10, "replacement worker")
+        [newcomer] = set(worker_pids(supervisor)) - set(workers)
+        wait_for_answers_from(own, {newcomer}, 20)
+        assert f"Worker {victim} exited with -9; starting another" in own.output
+
+
+# --- I5, part 2 -----------------------------------------------------------------------
+
+
+def test_sigterm_with_an_endless_stream_exits_after_the_graceful_timeout(
+    stream_at_shutdown: StreamAtShutdown,
+) -> None:
+    # routetree start gives in-flight responses GRACEFUL_TIMEOUT seconds, then
+    # cancels them and exits; the client sees its stream end.
+    shutdown = stream_at_shutdown
+    shutdown.join()
+    assert shutdown.closed is not None and shutdown.exited is not None
+    assert shutdown.server.process.returncode in (0, -signal.SIGTERM)
+    closed = shutdown.closed - shutdown.signalled
+    exited = shutdown.exited - shutdown.signalled
+    assert GRACEFUL_TIMEOUT - 1 < closed < GRACEFUL_TIMEOUT + 5
+    assert exited < GRACEFUL_TIMEOUT + 10
+    # Events kept coming (one every 0.5 s) until the stream was cut.
+    assert shutdown.received.count(b"data: ") > GRACEFUL_TIMEOUT
+    assert "timeout graceful shutdown exceeded" in shutdown.server.output
