@@ -252,6 +252,48 @@ def test_stream_generator_finally_runs_within_a_second_of_the_client_leaving(
     assert "Traceback" not in server.output[mark:]
 
 
+def dechunk(body: bytes) -> tuple[bytes, bool]:
+    """The data in the complete chunks of a chunked body, and whether it ended."""
+    data = b""
+    while b"\r\n" in body:
+        size_line, _, rest = body.partition(b"\r\n")
+        size = int(size_line, 16)
+        if size == 0:
+            return data, True
+        if len(rest) < size + 2:
+            break
+        data, body = data + rest[:size], rest[size + 2 :]
+    return data, False
+
+
+def test_a_large_body_piped_back_to_a_slow_reader_arrives_whole(
+    server: LiveServer,
+) -> None:
+    # /api/pipe streams request.stream() back. The client sends 8 MB and reads
+    # nothing for a second, so sending the response waits and the disconnect watcher
+    # reads the rest of the body meanwhile: the stream must still get all of it.
+    body = bytes(range(256)) * (8_000_000 // 256)
+    with connect(server) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
+        sender = threading.Thread(
+            target=sock.sendall,
+            args=(
+                b"POST /api/pipe HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                + f"Content-Length: {len(body)}\r\n\r\n".encode()
+                + body,
+            ),
+        )
+        sender.start()
+        time.sleep(1)
+        sock.settimeout(5)
+        answer = RawResponse(read_to_end(sock))
+        sender.join(5)
+    assert answer.status == 200
+    data, finished = dechunk(answer.body)
+    assert finished
+    assert data == body
+
+
 # --- I8-I10: time limits and load ----------------------------------------------------
 
 
