@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 FAULTS = Path(__file__).parent.parent / "apps" / "security_faults" / "faults"
 # routetree start's graceful shutdown timeout (uvicorn's timeout_graceful_shutdown).
 GRACEFUL_TIMEOUT = 30.0
+TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +88,19 @@ def wait_for(condition: Callable[[], bool], timeout: float, what: str) -> float:
         assert time.monotonic() - started < timeout, f"no {what} after {timeout} s"
         time.sleep(0.02)
     return time.monotonic() - started
+
+
+def rss_bytes(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError(f"no VmRSS for process {pid}")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of process ``pid`` so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS_PER_SECOND
 
 
 def timed_get(server: str, target: str) -> tuple[RawResponse, float]:
@@ -218,7 +232,7 @@ def test_sigterm_keeps_an_open_stream_flowing_and_refuses_new_connections(
     wait_for(refused, 5, "refused connection")
 
 
-# --- I1, I2: clients that leave ---------------------------------------
+# --- I1-I3: clients that leave or read slowly ---------------------------------------
 
 
 def test_client_leaving_mid_body_leaves_the_server_quiet_and_alive(
@@ -250,6 +264,55 @@ def test_stream_generator_finally_runs_within_a_second_of_the_client_leaving(
     assert marker.read_text() == "closed", took
     assert http.get("/api/hello").status_code == 200
     assert "Traceback" not in server.output[mark:]
+
+
+def test_slow_readers_of_a_200_mb_stream_keep_server_memory_bounded(
+    server: LiveServer,
+) -> None:
+    pid = server.process.pid
+    before = rss_bytes(pid)
+    peak = before
+    readers = []
+    for accept_encoding in (b"identity", b"gzip"):
+        sock = connect(server)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
+        sock.sendall(
+            b"GET /api/big?type=text/plain HTTP/1.1\r\nHost: localhost\r\n"
+            b"Accept-Encoding: " + accept_encoding + b"\r\n\r\n"
+        )
+        readers.append(sock)
+    received = [0, 0]
+    started = time.monotonic()
+    with readers[0], readers[1]:
+        while time.monotonic() - started < 3:  # about 100 KB/s each
+            for index, sock in enumerate(readers):
+                received[index] += len(sock.recv(10 * 1024))
+            peak = max(peak, rss_bytes(pid))
+            time.sleep(0.1)
+    assert all(count > 100_000 for count in received), received
+    assert peak - before < 20 * 1024 * 1024
+
+
+@pytest.mark.parametrize("accept_encoding", ["identity", "gzip"])
+def test_a_stream_stops_as_soon_as_its_reader_leaves(
+    server: LiveServer, accept_encoding: str
+) -> None:
+    # /api/big never awaits anything of its own between chunks; once the reader is
+    # gone, sending returns at once, and the stream must still stop, not run through
+    # its 200 MB (gzipping them) with the event loop blocked.
+    pid = server.process.pid
+    with connect(server) as sock:
+        sock.sendall(
+            b"GET /api/big?type=text/plain HTTP/1.1\r\nHost: localhost\r\n"
+            + f"Accept-Encoding: {accept_encoding}\r\n\r\n".encode()
+        )
+        read_until(sock, b"\r\n\r\n")
+    cpu_before = cpu_seconds(pid)
+    answer, elapsed = timed_get(server, "/api/hello")
+    assert answer.status == 200
+    assert elapsed < 0.5
+    time.sleep(1)
+    assert cpu_seconds(pid) - cpu_before < 0.5
 
 
 def dechunk(body: bytes) -> tuple[bytes, bool]:
