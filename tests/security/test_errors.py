@@ -204,6 +204,26 @@ def test_cve_2020_7694_dev_logs_one_escaped_line_per_request(
 
 
 @pytest.mark.parametrize(
+    "headers",
+    [
+        {"host": "attacker.example"},
+        {"host": "attacker.example", "accept": "text/html"},
+        {"origin": "http://attacker.example"},
+    ],
+    ids=["host", "host-html", "origin"],
+)
+def test_dev_tracebacks_are_not_shown_to_other_sites(
+    dev_server: LiveServer, headers: dict[str, str]
+) -> None:
+    # A page on another site can reach a dev server on 127.0.0.1 (DNS rebinding gives
+    # it a Host of its own; a fetch sends its Origin): it must not read tracebacks.
+    response = httpx.get(f"{dev_server}/api/throws", headers=headers, timeout=10)
+    assert response.status_code in (400, 403, 500)
+    assert_leaks_nothing(response.content)
+    assert b"exception" not in response.content
+
+
+@pytest.mark.parametrize(
     ("query", "headers"),
     [
         ("?debug=1", {}),

@@ -1,8 +1,9 @@
 """Concurrency and faults (family I of the security cases) against real servers.
 
 Clients that leave, slow readers, signals, a killed worker, time limits, load and a dev
-reload, on the tree under ``tests/apps/security_faults/faults``. Tests that end their
-server (signals, a killed worker, reloads) start one of their own; the rest share one.
+reload, on the tree under ``tests/apps/security_faults/faults`` (the reload on a copy
+made by ``make_project``). Tests that end their server (signals, a killed worker,
+reloads) start one of their own; the rest share one.
 
 Already tested through a real server in ``tests/test_server.py``: one in-flight request
 drains on SIGTERM (``test_single_process_start_drains_on_sigterm``) and an endless
@@ -31,6 +32,8 @@ from tests.raw_http import RawResponse, raw_request
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+
+    from tests.conftest import MakeProject
 
 FAULTS = Path(__file__).parent.parent / "apps" / "security_faults" / "faults"
 # routetree start's graceful shutdown timeout (uvicorn's timeout_graceful_shutdown).
@@ -459,6 +462,69 @@ def test_a_killed_worker_is_replaced_and_requests_keep_succeeding() -> None:
         [newcomer] = set(worker_pids(supervisor)) - set(workers)
         wait_for_answers_from(own, {newcomer}, 20)
         assert f"Worker {victim} exited with -9; starting another" in own.output
+
+
+# --- I15: a dev reload under load ----------------------------------------------------
+
+GOOD_ROUTE = """
+from routetree import Response
+
+
+async def GET():
+    return Response.json({"hello": "world"})
+"""
+
+
+def poll_outcome(client: httpx.Client) -> str:
+    """GET /api/hello: "200", "500 with traceback", another answer, or "dropped"."""
+    try:
+        response = client.get("/api/hello")
+    except httpx.TransportError as exc:
+        return f"dropped: {exc!r}"
+    if response.status_code == 200 and response.json() == {"hello": "world"}:
+        return "200"
+    if response.status_code == 500:
+        details = response.json().get("exception") or {}
+        if "SyntaxError" in details.get("traceback", ""):
+            return "500 with traceback"
+    return f"{response.status_code} {response.text[:100]}"
+
+
+def test_dev_reload_under_load_answers_every_request(make_project: MakeProject) -> None:
+    project = make_project({"app/api/hello/route.py": GOOD_ROUTE})
+    route = project / "app" / "api" / "hello" / "route.py"
+    outcomes: list[str] = []
+    stop = threading.Event()
+
+    def poll() -> None:
+        with httpx.Client(base_url=own, timeout=10) as client:
+            while not stop.is_set():
+                outcomes.append(poll_outcome(client))
+
+    with live_server(project, command="dev") as own:
+        pollers = [threading.Thread(target=poll) for _ in range(10)]
+        for poller in pollers:
+            poller.start()
+        try:
+            wait_for(lambda: outcomes.count("200") >= 20, 10, "answers")
+            route.write_text("def GET(:\n")
+            wait_for(lambda: "500 with traceback" in outcomes, 15, "the error page")
+            broken = len(outcomes)
+            route.write_text(GOOD_ROUTE)
+            wait_for(lambda: "200" in outcomes[broken:], 15, "answers after the fix")
+            time.sleep(0.5)
+        finally:
+            stop.set()
+            for poller in pollers:
+                poller.join(15)
+        assert own.process.poll() is None, own.output
+    # A request that got no HTTP answer at all is one a reload dropped.
+    dropped = [outcome for outcome in outcomes if outcome.startswith("dropped")]
+    assert not dropped, (
+        f"{len(dropped)} of {len(outcomes)} requests got no answer: "
+        f"{sorted(set(dropped))}"
+    )
+    assert set(outcomes) == {"200", "500 with traceback"}
 
 
 # --- I5, part 2 -----------------------------------------------------------------------
