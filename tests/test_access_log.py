@@ -107,6 +107,19 @@ async def test_line_shows_the_raw_path_as_sent(sent: str, logged: str) -> None:
 
 
 @pytest.mark.anyio
+async def test_a_path_longer_than_the_console_is_still_one_line() -> None:
+    buffer = io.StringIO()
+    app = AccessLog(status_app, Console(file=buffer, force_terminal=False, width=40))
+    path = "/api/" + "a" * 100 + "%0aGET%20/admin"
+
+    async with _client(app) as client:
+        await client.get(path)
+
+    [line] = buffer.getvalue().splitlines()
+    assert _line("GET", path, "200").fullmatch(line)
+
+
+@pytest.mark.anyio
 async def test_line_falls_back_to_the_path_without_raw_path() -> None:
     app, buffer = _logged(status_app)
     sent: list[object] = []

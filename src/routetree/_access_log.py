@@ -63,4 +63,7 @@ class AccessLog:
             line = Text(f" {scope['method']} {path.decode('latin-1')} ")
             line.append(str(status or "-"), style=status_style(status))
             line.append(f" in {elapsed:.0f}ms")
-            self.console.print(line)
+            # Never wrapped at the console width: one request is one line, so a long
+            # path cannot start a line of its own (what it says would read as another
+            # request to anyone reading the log line by line).
+            self.console.print(line, soft_wrap=True)

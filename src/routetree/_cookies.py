@@ -11,6 +11,7 @@ the attributes in Next.js's order: ``Path``, ``Expires``, ``Max-Age``, ``Domain`
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Iterator, Mapping
@@ -33,6 +34,7 @@ __all__ = [
 SameSite = Literal["lax", "strict", "none"]
 _COOKIE_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 _ATTRIBUTE_FORBIDDEN = re.compile(r"[;\x00-\x1f\x7f]")
+_WHITESPACE = " \t"
 # encodeURIComponent leaves A-Z a-z 0-9 - _ . ! ~ * ' ( ) alone;
 # quote() already keeps -_.~
 _URI_COMPONENT_SAFE = "!*'()"
@@ -43,15 +45,18 @@ def parse_cookie_header(header: str) -> dict[str, str]:
 
     Malformed pairs (no ``=``, empty or invalid name) are skipped and the rest still
     read; for a repeated name the first value wins, as browsers send the most specific
-    first.
+    first. Only spaces and tabs around a name or value are dropped (RFC 6265 5.2):
+    ``str.strip()`` would also drop NBSP and NEL, so a cookie named NBSP +
+    ``__Host-x``, which has none of the ``__Host-`` guarantees, would read as
+    ``__Host-x``.
     """
     cookies: dict[str, str] = {}
     for pair in header.split(";"):
         name, sep, value = pair.partition("=")
-        name = name.strip()
+        name = name.strip(_WHITESPACE)
         if not sep or not _COOKIE_NAME.match(name) or name in cookies:
             continue
-        value = value.strip()
+        value = value.strip(_WHITESPACE)
         if len(value) >= 2 and value[0] == value[-1] == '"':
             value = value[1:-1]
         cookies[name] = _decode_value(value)
@@ -109,14 +114,23 @@ def serialize_cookie(
     """Return one ``Set-Cookie`` header value in Next.js's format.
 
     Raises:
-        ValueError: The name is not an HTTP token, or an attribute holds ``;`` or a
-            control character (either would let a value rewrite the header).
+        ValueError: The name is not an HTTP token, an attribute holds ``;`` or a
+            control character (either would let a value rewrite the header),
+            ``max_age`` is not a number or ``expires`` not a ``datetime``.
     """
     if not _COOKIE_NAME.match(name):
         raise ValueError(
             f"Invalid cookie name {name!r}: use letters, digits and "
             "!#$%&'*+-.^_`|~ only."
         )
+    if max_age is not None and (
+        isinstance(max_age, bool)
+        or not isinstance(max_age, int | float)
+        or not math.isfinite(max_age)
+    ):
+        raise ValueError(f"max_age must be a number of seconds, not {max_age!r}.")
+    if expires is not None and not isinstance(expires, datetime):
+        raise ValueError(f"expires must be a datetime, not {expires!r}.")
     parts = [f"{name}={quote(value, safe=_URI_COMPONENT_SAFE)}"]
     if path:
         parts.append(f"Path={_attribute('path', path)}")

@@ -9,12 +9,17 @@ what is raised, becomes a response here:
 - anything else returned is a 500, logged as "No response is returned from route
   handler";
 - any other exception is a 500 (logged with its traceback; in dev mode also in the
-  body);
+  body), ``SystemExit`` (``sys.exit()``) and a ``CancelledError`` the handler raised
+  itself included;
 - a handler still running after the route's ``max_duration`` is a 504.
+
+A cancellation of the request's task from outside (a server shutting down, a client
+leaving) and ``KeyboardInterrupt`` are not the handler's to answer: they propagate.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import inspect
 import logging
@@ -42,6 +47,7 @@ __all__ = [
     "Outcome",
     "failure_outcome",
     "handler_args",
+    "is_handler_failure",
     "result_outcome",
     "run_after_callbacks",
     "run_handler",
@@ -144,7 +150,7 @@ def failure_outcome(
 
     Raises:
         BaseException: ``exc`` itself when it is not the handler's to answer: a client
-            that left, a cancellation, an interrupt.
+            that left, a cancellation of the task, an interrupt.
     """
     if isinstance(exc, ControlFlowSignal):
         return Outcome(exc.response)
@@ -152,7 +158,7 @@ def failure_outcome(
         response = error_response(exc.status, exc.detail, exc.headers)
         # A 5xx the handler chose is still a failure worth reporting.
         return Outcome(response, exc if exc.status >= 500 else None)
-    if isinstance(exc, ClientDisconnectedError) or not isinstance(exc, Exception):
+    if isinstance(exc, ClientDisconnectedError) or not is_handler_failure(exc):
         raise exc
     logger.error(
         "Error in route handler %s (method: %s, url: %s)",
@@ -163,6 +169,23 @@ def failure_outcome(
     dev = dev and is_local_request(request.headers)
     html = dev and "text/html" in request.headers.get("accept", "")
     return Outcome(internal_error_response(exc, dev=dev, html=html), exc)
+
+
+def is_handler_failure(exc: BaseException) -> bool:
+    """Whether ``exc`` is the user code's failure, to answer with a 500.
+
+    Every ``Exception``; ``SystemExit`` (``sys.exit()`` in a handler, or in a library
+    it calls, must not stop a server); and a ``CancelledError`` while nothing cancels
+    this task (a cancelled future the code awaited). A real cancellation and
+    ``KeyboardInterrupt`` are not.
+    """
+    if isinstance(exc, Exception | SystemExit):
+        return True
+    cancelled = anyio.get_cancelled_exc_class()
+    if not isinstance(exc, cancelled) or cancelled is not asyncio.CancelledError:
+        return False  # an interrupt, or trio's Cancelled: always a real cancellation
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() == 0
 
 
 async def run_handler(
@@ -228,7 +251,7 @@ async def run_after_callbacks(
 
     ``not_found()``, ``redirect()`` and the like in a callback are errors too (the
     response is sent already): their signal derives from `BaseException`, so it is
-    caught by name, and the next callback still runs.
+    caught by name, and the next callback still runs. So is ``sys.exit()``.
     """
     for callback, args in callbacks:
         try:
@@ -240,5 +263,7 @@ async def run_after_callbacks(
                 )
                 if inspect.isawaitable(result):
                     await result
-        except (Exception, ControlFlowSignal):
+        except BaseException as exc:
+            if not (isinstance(exc, ControlFlowSignal) or is_handler_failure(exc)):
+                raise
             logger.exception("Error in after() callback %r", callback)

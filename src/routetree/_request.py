@@ -132,12 +132,19 @@ class _ReceiveChannel:
         self._overflowed = False
 
     async def next(self) -> Message:
-        async with self._lock:
-            if self._pending:
-                return self._pending.popleft()
-            if self._overflowed:
-                return {"type": "http.request", "body": b"x" * (self._limit + 1)}
-            return await self._receive()
+        # What the watcher kept is taken without the lock: once the body is complete,
+        # the watcher holds the lock until the client leaves, waiting for a message
+        # that only a disconnect brings.
+        if not self._pending:
+            async with self._lock:
+                if not self._pending:  # nothing arrived while this waited for the lock
+                    if self._overflowed:
+                        return {
+                            "type": "http.request",
+                            "body": b"x" * (self._limit + 1),
+                        }
+                    return await self._receive()
+        return self._pending.popleft()
 
     async def wait_for_disconnect(self) -> None:
         while True:

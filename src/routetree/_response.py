@@ -23,6 +23,7 @@ from collections.abc import (
 from typing import TYPE_CHECKING, Final, cast
 
 import anyio
+import anyio.lowlevel
 import anyio.to_thread
 
 from ._cookies import ResponseCookies
@@ -342,6 +343,11 @@ async def _stream_body(
                 await send(
                     {"type": "http.response.body", "body": data, "more_body": True}
                 )
+                # Once the client is gone, uvicorn's send returns at once without
+                # suspending: a stream that awaits nothing itself would then run to
+                # its end (gzipping it all) with the event loop blocked, and the
+                # disconnect watcher could never stop it. Let the loop run.
+                await anyio.lowlevel.checkpoint()
         await send({"type": "http.response.body", "body": b""})
     finally:
         await _close(stream)

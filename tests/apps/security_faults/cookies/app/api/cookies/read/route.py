@@ -1,0 +1,5 @@
+from routetree import Response
+
+
+async def GET(request):
+    return Response.json(dict(request.cookies))

@@ -1,0 +1,29 @@
+"""Raise (or return) what no handler should, chosen by the [kind] segment."""
+
+import asyncio
+import sys
+
+
+def recurse(depth):
+    return recurse(depth + 1) + 1
+
+
+async def make_response():
+    return None
+
+
+async def GET(request, context):
+    kind = context.params["kind"]
+    if kind == "system-exit":
+        raise SystemExit(1)
+    if kind == "sys-exit":
+        sys.exit()
+    if kind == "keyboard-interrupt":
+        raise KeyboardInterrupt
+    if kind == "cancelled":
+        raise asyncio.CancelledError
+    if kind == "recursion":
+        recurse(0)
+    if kind == "coroutine":
+        return make_response()
+    raise LookupError(kind)

@@ -1,0 +1,2 @@
+async def GET():
+    raise RuntimeError("failing for on_request_error")

@@ -1,0 +1,7 @@
+from routetree import Response
+
+
+async def POST(request):
+    return Response(
+        request.stream(), headers={"content-type": "application/octet-stream"}
+    )
