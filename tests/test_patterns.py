@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from routetree._errors import ConfigError
@@ -94,6 +96,13 @@ MATCHES: list[tuple[str, str, Params | None]] = [
     # escapes
     ("/a\\:b", "/a:b", {}),
     ("/a\\(b\\)", "/a(b)", {}),
+    # * and + right after text (no "/" before): within one segment
+    ("/x-:path*", "/x-", {"path": []}),
+    ("/x-:path*", "/x-abc", {"path": ["abc"]}),
+    ("/x-:path*", "/x-a/b", None),
+    ("/x-:path+", "/x-", None),
+    ("/x-:path+/y", "/x-ab/y", {"path": ["ab"]}),
+    ("/x-:n(\\d)*", "/x-123", {"n": ["123"]}),
 ]
 
 
@@ -155,3 +164,27 @@ def test_patterns_compare_by_source() -> None:
     assert PathPattern("/a/:b") != PathPattern("/a/:c")
     assert len({PathPattern("/a"), PathPattern("/a")}) == 1
     assert repr(PathPattern("/a")) == "PathPattern('/a')"
+
+
+# Long paths that almost match: each is refused in linear time. The first two took
+# over 3 s with 24 "a"s when ":path*" after text compiled to (?:[^/]+?)*.
+ALMOST_MATCHING = [
+    ("/x-:path*/y", "/x-" + "a" * 40 + "!"),
+    ("/x-:path+/y", "/x-" + "a" * 40 + "!"),
+    ("/:path*/edit", "/a" * 30_000 + "/x"),
+    ("/api/:path+/edit", "/api" + "/ab" * 20_000 + "/x"),
+    ("/:id(\\d+)*/edit", "/1" * 30_000 + "/x"),
+    ("/((?!api|_next/static|_next/image|favicon.ico).*)", "/api" + "a" * 60_000),
+]
+
+
+@pytest.mark.parametrize(
+    ("source", "path"), ALMOST_MATCHING, ids=[source for source, _ in ALMOST_MATCHING]
+)
+def test_accepted_patterns_refuse_long_near_misses_quickly(
+    source: str, path: str
+) -> None:
+    pattern = PathPattern(source)
+    started = time.perf_counter()
+    assert pattern.match(path) is None
+    assert time.perf_counter() - started < 0.1

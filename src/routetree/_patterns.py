@@ -344,6 +344,9 @@ class PathPattern:
         elif prefix:
             repeated = f"/(?P<{group}>{unit}(?:/{unit})*)"
             out.append(f"(?:{repeated})?" if modifier == "*" else repeated)
+        elif regex is None:
+            # Not (?:[^/]+?)*: that splits a segment in exponentially many ways.
+            out.append(f"(?P<{group}>[^/]{modifier})")
         else:
             out.append(f"(?P<{group}>(?:{unit}){modifier})")
         return i
