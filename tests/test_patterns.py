@@ -103,6 +103,8 @@ MATCHES: list[tuple[str, str, Params | None]] = [
     ("/x-:path+", "/x-", None),
     ("/x-:path+/y", "/x-ab/y", {"path": ["ab"]}),
     ("/x-:n(\\d)*", "/x-123", {"n": ["123"]}),
+    # a group repeated after "/": once per segment
+    ("/(a+)+", "/a/aa", {"0": ["a", "aa"]}),
 ]
 
 
@@ -146,6 +148,17 @@ INVALID = [
     ("/x/(a{2,1})", "not a valid regular expression"),
     ("/x{a}", "not supported"),
     ("/x\\", "lone backslash"),
+    ("/:x((?:a+)+)", "the group ((?:a+)+) repeats something that itself repeats"),
+    ("/:x((?:a*)*)", "repeats something that itself repeats"),
+    ("/x/:v((?:a|a)+)", "repeats alternatives that can match the same text"),
+    ("/x/:v((?:a|aa)+)", "repeats alternatives that can match the same text"),
+    ("/x/:v((?:a?a?)+)", "in more than one way"),
+    ("/x/:v((?:a?){30}a{30})", "at least 30 times something that can also match"),
+    ("/:v(a|a)+", 'repeats the group once per path segment, so it must not match "/"'),
+    ("/:p(.*)*", 'so it must not match "/" either (use [^/] rather than .)'),
+    ("/:p(.*)+", "the group (.*)+ repeats something that itself repeats"),
+    ("/x-:id(\\d+)+", 'drop the "+" after the group'),
+    ("/x-:id(\\d+)*", 'drop the "*" after the group'),
 ]
 
 
@@ -166,6 +179,37 @@ def test_patterns_compare_by_source() -> None:
     assert repr(PathPattern("/a")) == "PathPattern('/a')"
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "/((?!api|_next/static|_next/image|favicon.ico).*)",
+        "/:path*",
+        "/:id(\\d+)",
+        "/(.*)",
+        "/api/:path((?!internal).*)",
+        "/:locale(en|fr)/:rest*",
+        "/((?!.*\\.png$).*)",
+        "/blog/:slug((?:[a-z0-9]+-)*[a-z0-9]+)",
+        "/files/:hash((?:[0-9a-f]{2})+)",
+    ],
+)
+def test_common_regex_groups_are_accepted(source: str) -> None:
+    assert PathPattern(source).source == source
+
+
+def test_catastrophic_backtracking_error_explains_the_fix() -> None:
+    with pytest.raises(ConfigError) as info:
+        PathPattern("/:x((?:a+)+)")
+    assert str(info.value) == (
+        "Invalid path pattern '/:x((?:a+)+)': the group ((?:a+)+) repeats something "
+        "that itself repeats, as (a+)+ does, so one text can be split in "
+        "exponentially many ways: a path that almost matches would keep the server "
+        "busy for minutes (catastrophic backtracking); rewrite it so that each "
+        "character can be matched in only one way, for example a+ rather than "
+        "(?:a+)+."
+    )
+
+
 # Long paths that almost match: each is refused in linear time. The first two took
 # over 3 s with 24 "a"s when ":path*" after text compiled to (?:[^/]+?)*.
 ALMOST_MATCHING = [
@@ -174,7 +218,11 @@ ALMOST_MATCHING = [
     ("/:path*/edit", "/a" * 30_000 + "/x"),
     ("/api/:path+/edit", "/api" + "/ab" * 20_000 + "/x"),
     ("/:id(\\d+)*/edit", "/1" * 30_000 + "/x"),
+    ("/:id(\\d+)+", "/" + "1" * 60_000 + "!"),
     ("/((?!api|_next/static|_next/image|favicon.ico).*)", "/api" + "a" * 60_000),
+    ("/:x(a+)", "/" + "a" * 60_000 + "!"),
+    ("/blog/:slug((?:[a-z0-9]+-)*[a-z0-9]+)", "/blog/" + "a-" * 30_000 + "!"),
+    ("/files/:hash((?:[0-9a-f]{2})+)", "/files/" + "ab" * 30_000 + "a"),
 ]
 
 

@@ -33,6 +33,10 @@ regex group can be empty after a ``/``: ``/about/`` matches ``/about/(.*)``, as 
 Next.js. In regex groups, JavaScript's ``[^]`` is read as "any character" and ``$``
 as "end of the path" (Python's ``$`` would also stop before a trailing newline).
 
+Regex groups that can backtrack catastrophically, such as ``(a+)+`` or ``(a|aa)+``,
+are refused (see `routetree._regex_analysis`); so is a group repeated with ``*`` or
+``+`` that would become one, such as ``/:path(.*)*``, whose group can match ``/``.
+
 Differs from Next.js: Next.js matches the matcher against the encoded path and
 case-sensitively, so ``/API/secret`` or ``/api/%73ecret`` can reach a route without
 its middleware. routetree matches literal segments case-insensitively and on decoded
@@ -56,6 +60,7 @@ import re
 from dataclasses import dataclass
 
 from ._errors import ConfigError
+from ._regex_analysis import find_backtracking
 from ._url import decode_segment
 
 __all__ = ["Params", "PathPattern", "js_regex"]
@@ -127,6 +132,12 @@ def js_regex(regex: str, *, keep_names: bool) -> str:
         out.append(char)
         i += 1
     return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    body: str  # as written, for messages
+    regex: str  # translated to Python
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,13 +253,13 @@ class PathPattern:
                         f'":" at position {start} is not followed by a parameter '
                         "name (write :name, or \\\\: for a literal colon)"
                     )
-                regex = None
+                group = None
                 if i < len(source) and source[i] == "(":
-                    regex, i = self._read_group(source, i)
-                i = self._add_param(source, i, name, regex, literal, out)
+                    group, i = self._read_group(source, i)
+                i = self._add_param(source, i, name, group, literal, out)
             elif char == "(":
-                regex, i = self._read_group(source, i)
-                i = self._add_param(source, i, str(unnamed), regex, literal, out)
+                group, i = self._read_group(source, i)
+                i = self._add_param(source, i, str(unnamed), group, literal, out)
                 unnamed += 1
             elif char in "*+?":
                 raise self._error(
@@ -271,7 +282,7 @@ class PathPattern:
         self._flush(text[:-1] if text.endswith("/") else text, out)
         return "".join(out)
 
-    def _read_group(self, source: str, start: int) -> tuple[str, int]:
+    def _read_group(self, source: str, start: int) -> tuple[_Group, int]:
         depth, i, in_class = 1, start + 1, False
         while i < len(source) and depth:
             char = source[i]
@@ -312,14 +323,14 @@ class PathPattern:
             raise self._error(
                 f"the group ({body}) is not a valid regular expression ({exc.msg})"
             ) from None
-        return regex, i
+        return _Group(body, regex), i
 
     def _add_param(
         self,
         source: str,
         i: int,
         name: str,
-        regex: str | None,
+        group: _Group | None,
         literal: list[str],
         out: list[str],
     ) -> int:
@@ -333,23 +344,55 @@ class PathPattern:
         if i < len(source) and source[i] in "*+?":
             modifier = source[i]
             i += 1
-        group = f"p{len(self._params)}"
-        self._params.append(_Param(name, group, modifier))
-        unit = _SEGMENT if regex is None else f"(?:{regex})"
+        key = f"p{len(self._params)}"
+        self._params.append(_Param(name, key, modifier))
         slash = "/" if prefix else ""
-        if modifier == "":
-            out.append(f"{slash}(?P<{group}>{unit})")
-        elif modifier == "?":
-            out.append(f"(?:{slash}(?P<{group}>{unit}))?")
-        elif prefix:
-            repeated = f"/(?P<{group}>{unit}(?:/{unit})*)"
-            out.append(f"(?:{repeated})?" if modifier == "*" else repeated)
-        elif regex is None:
-            # Not (?:[^/]+?)*: that splits a segment in exponentially many ways.
-            out.append(f"(?P<{group}>[^/]{modifier})")
+        if group is None:
+            if modifier in ("", "?"):
+                unit = _SEGMENT
+            elif prefix:
+                unit = f"{_SEGMENT}(?:/{_SEGMENT})*"
+            else:
+                # Not (?:[^/]+?)*: that splits a segment in exponentially many ways.
+                unit = f"[^/]{modifier}"
         else:
-            out.append(f"(?P<{group}>(?:{unit}){modifier})")
+            unit = f"(?:{group.regex})"
+            if modifier in ("*", "+"):
+                unit = f"{unit}(?:/{unit})*" if prefix else f"(?:{unit}){modifier}"
+            self._check_group(group, modifier, unit, prefix=prefix)
+        if modifier == "?" or (modifier == "*" and prefix):
+            out.append(f"(?:{slash}(?P<{key}>{unit}))?")
+        else:
+            out.append(f"{slash}(?P<{key}>{unit})")
         return i
+
+    def _check_group(
+        self, group: _Group, modifier: str, regex: str, *, prefix: bool
+    ) -> None:
+        """Refuse a group which backtracks badly.
+
+        ``regex`` is the group as the pattern uses it, repeated when ``modifier``
+        is ``*`` or ``+``: a group that is fine alone can be ambiguous repeated.
+        """
+        shown = f"({group.body}){modifier}"
+        problem = find_backtracking(regex, re.DOTALL)
+        if problem is None:
+            return
+        fix = (
+            "rewrite it so that each character can be matched in only one way, "
+            "for example a+ rather than (?:a+)+"
+        )
+        if modifier in ("*", "+") and prefix:
+            fix += (
+                f'; "{modifier}" repeats the group once per path segment, so it '
+                'must not match "/" either (use [^/] rather than .)'
+            )
+        elif modifier in ("*", "+"):
+            fix += f', and drop the "{modifier}" after the group'
+        raise self._error(
+            f"the group {shown} {problem}: a path that almost matches would keep "
+            f"the server busy for minutes (catastrophic backtracking); {fix}"
+        )
 
     @staticmethod
     def _flush(text: str, out: list[str]) -> None:
