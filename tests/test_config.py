@@ -336,6 +336,10 @@ INVALID: list[tuple[str, str]] = [
         "((?:a|a)+) repeats alternatives that can match the same text",
     ),
     (
+        '[[rewrites]]\nsource = "/old$"\ndestination = "/new"',
+        "rewrites[0].source: Invalid path pattern '/old$': \"$\" outside a group",
+    ),
+    (
         '[[headers]]\nsource = "/a"\nheaders = [{ key = "x y", value = "1" }]',
         "headers[0].headers[0].key: 'x y' is not a header name",
     ),

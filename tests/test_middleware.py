@@ -81,6 +81,8 @@ INVALID_MATCHERS: list[tuple[object, str]] = [
         [{"source": "/a", "has": [{"type": "header", "key": "x", "value": "(a+)+"}]}],
         "has[0]: Invalid condition value '(a+)+': the regular expression repeats",
     ),
+    (["/(a+)+$"], '"$" outside a group is a literal dollar sign'),
+    (["^/api/:path*"], 'it must start with "/", not "^"'),
 ]
 
 
@@ -102,6 +104,8 @@ INVALID_MATCHERS: list[tuple[object, str]] = [
         "nested-repeat",
         "overlapping-alternatives",
         "backtracking-condition",
+        "dollar-outside-group",
+        "caret-before-slash",
     ],
 )
 def test_invalid_matcher_is_a_config_error(config: object, problem: str) -> None:

@@ -96,6 +96,17 @@ MATCHES: list[tuple[str, str, Params | None]] = [
     # escapes
     ("/a\\:b", "/a:b", {}),
     ("/a\\(b\\)", "/a(b)", {}),
+    ("/a\\$", "/a$", {}),
+    ("/a$b", "/a$b", {}),
+    # ^ opening a group and $ closing it: the group's own start and end
+    ("/api/:id(^\\d+$)", "/api/42", {"id": "42"}),
+    ("/api/:id(^\\d+$)", "/api/4a", None),
+    ("/(^a)/b", "/a/b", {"0": "a"}),
+    ("/(a$)/b", "/a/b", {"0": "a"}),
+    ("/:x(a$)*", "/a/a", {"x": ["a", "a"]}),
+    # $ inside a group that ends the pattern: the end of the path
+    ("/((?!a$|b$).*)", "/a", None),
+    ("/((?!a$|b$).*)", "/ab", {"0": "ab"}),
     # * and + right after text (no "/" before): within one segment
     ("/x-:path*", "/x-", {"path": []}),
     ("/x-:path*", "/x-abc", {"path": ["abc"]}),
@@ -148,6 +159,15 @@ INVALID = [
     ("/x/(a{2,1})", "not a valid regular expression"),
     ("/x{a}", "not supported"),
     ("/x\\", "lone backslash"),
+    ("^/api", 'it must start with "/", not "^"'),
+    ("/api$", '"$" outside a group is a literal dollar sign'),
+    ("/(a+)+$", '"$" outside a group is a literal dollar sign'),
+    ("/api$/", '"$" outside a group is a literal dollar sign'),
+    ("/((?!^x).*)", 'uses "^" after its first character'),
+    ("/(a|^b)", 'uses "^" after its first character'),
+    ("/((?!x$).*)/y", "where the path goes on ('/y' follows)"),
+    ("/(a$|b)/c", "where the path goes on ('/c' follows)"),
+    ("/:p((?!x$)[^/]+)*", "where the path goes on (the group repeats)"),
     ("/:x((?:a+)+)", "the group ((?:a+)+) repeats something that itself repeats"),
     ("/:x((?:a*)*)", "repeats something that itself repeats"),
     ("/x/:v((?:a|a)+)", "repeats alternatives that can match the same text"),

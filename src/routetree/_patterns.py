@@ -33,6 +33,16 @@ regex group can be empty after a ``/``: ``/about/`` matches ``/about/(.*)``, as 
 Next.js. In regex groups, JavaScript's ``[^]`` is read as "any character" and ``$``
 as "end of the path" (Python's ``$`` would also stop before a trailing newline).
 
+Anchors never make a pattern silently match nothing:
+
+- ``^`` opening a group and ``$`` closing it mean the group's own start and end, which
+  always hold, and are dropped: ``/:id(^\d+$)`` is ``/:id(\d+)``. A ``^`` anywhere
+  else in a group is refused (the path starts with ``/``, before any group), and so is
+  a ``$`` anywhere else unless the group ends the pattern (``/((?!health$).*)``).
+- Outside groups ``$`` is a literal dollar sign, as in Next.js, so a pattern ending
+  in ``$`` (``/about$``) is refused rather than left to match only ``/about$``; so is
+  a pattern starting with ``^``. Write ``\$`` for a literal dollar sign at the end.
+
 Regex groups that can backtrack catastrophically, such as ``(a+)+`` or ``(a|aa)+``,
 are refused (see `routetree._regex_analysis`); so is a group repeated with ``*`` or
 ``+`` that would become one, such as ``/:path(.*)*``, whose group can match ``/``.
@@ -60,7 +70,7 @@ import re
 from dataclasses import dataclass
 
 from ._errors import ConfigError
-from ._regex_analysis import find_backtracking
+from ._regex_analysis import find_anchors, find_backtracking
 from ._url import decode_segment
 
 __all__ = ["Params", "PathPattern", "js_regex"]
@@ -137,7 +147,8 @@ def js_regex(regex: str, *, keep_names: bool) -> str:
 @dataclass(frozen=True, slots=True)
 class _Group:
     body: str  # as written, for messages
-    regex: str  # translated to Python
+    regex: str  # translated to Python, edge anchors removed
+    ends_path: bool  # uses $ (the end of the path) inside, not only at its end
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +238,11 @@ class PathPattern:
         return ConfigError(f"Invalid path pattern {self.source!r}: {problem}.")
 
     def _compile(self, source: str) -> str:
+        if isinstance(source, str) and source.startswith("^"):
+            raise self._error(
+                'it must start with "/", not "^": a pattern always matches the '
+                'whole path, so drop the "^"'
+            )
         if not isinstance(source, str) or not source.startswith("/"):
             raise self._error('it must start with "/"')
         if source.endswith("{/}?"):
@@ -274,6 +290,14 @@ class PathPattern:
                 raise self._error(
                     f'"{char}" at position {i} is not supported (only a trailing '
                     "{/}? is); write \\\\{ for a literal brace"
+                )
+            elif char == "$" and not source[i + 1 :].strip("/"):
+                # As in Next.js, "$" outside a group is a literal dollar sign, so
+                # "/about$" would match only "/about$": refused, not a silent miss.
+                raise self._error(
+                    '"$" outside a group is a literal dollar sign, not the end of '
+                    "the path: a pattern always matches the whole path, so drop the "
+                    '"$" (write \\\\$ for a literal dollar sign)'
                 )
             else:
                 literal.append(char)
@@ -323,7 +347,26 @@ class PathPattern:
             raise self._error(
                 f"the group ({body}) is not a valid regular expression ({exc.msg})"
             ) from None
-        return _Group(body, regex), i
+        return self._strip_anchors(body, regex), i
+
+    def _strip_anchors(self, body: str, regex: str) -> _Group:
+        # A group's match always starts where the pattern before it ends and ends
+        # where the rest begins, so a "^" opening it and a "$" closing it say
+        # nothing more: they are removed. Anywhere else, "^" (the start of the
+        # path, which always begins with "/") could never match.
+        anchors = find_anchors(regex)
+        if anchors.leading_start and regex.startswith(("^", "\\A")):
+            regex = regex[1:] if regex.startswith("^") else regex[2:]
+        if anchors.trailing_end and regex.endswith("\\Z"):
+            regex = regex[:-2]
+        anchors = find_anchors(regex)
+        if anchors.other_start or anchors.leading_start:
+            raise self._error(
+                f'the group ({body}) uses "^" after its first character, where it '
+                'would never match (the path starts with the "/" before any '
+                'group): drop the "^"'
+            )
+        return _Group(body, regex, anchors.other_end or anchors.trailing_end)
 
     def _add_param(
         self,
@@ -359,7 +402,7 @@ class PathPattern:
             unit = f"(?:{group.regex})"
             if modifier in ("*", "+"):
                 unit = f"{unit}(?:/{unit})*" if prefix else f"(?:{unit}){modifier}"
-            self._check_group(group, modifier, unit, prefix=prefix)
+            self._check_group(source, i, group, modifier, unit, prefix=prefix)
         if modifier == "?" or (modifier == "*" and prefix):
             out.append(f"(?:{slash}(?P<{key}>{unit}))?")
         else:
@@ -367,14 +410,31 @@ class PathPattern:
         return i
 
     def _check_group(
-        self, group: _Group, modifier: str, regex: str, *, prefix: bool
+        self,
+        source: str,
+        i: int,
+        group: _Group,
+        modifier: str,
+        regex: str,
+        *,
+        prefix: bool,
     ) -> None:
-        """Refuse a group which backtracks badly.
+        """Refuse a group whose "$" cannot match, or which backtracks badly.
 
         ``regex`` is the group as the pattern uses it, repeated when ``modifier``
         is ``*`` or ``+``: a group that is fine alone can be ambiguous repeated.
         """
         shown = f"({group.body}){modifier}"
+        rest = source[i:]
+        if group.ends_path and (modifier in ("*", "+") or rest.strip("/")):
+            where = (
+                "the group repeats" if rest.strip("/") == "" else f"{rest!r} follows"
+            )
+            raise self._error(
+                f'the group {shown} uses "$" (the end of the path) where the path '
+                f'goes on ({where}), so that part could never match: drop the "$", '
+                'or make the group the last part of the pattern, without "*" or "+"'
+            )
         problem = find_backtracking(regex, re.DOTALL)
         if problem is None:
             return
