@@ -43,7 +43,12 @@ from ._project import Project, load_project
 from ._request import DEFAULT_MAX_BODY_SIZE, ClientDisconnectedError, Request
 from ._request_checks import RequestChecks
 from ._response import Response
-from ._url import check_percent_escapes, normalize_escapes, request_path
+from ._url import (
+    check_percent_escapes,
+    encode_location,
+    normalize_escapes,
+    request_path,
+)
 
 if TYPE_CHECKING:
     from ._context import RequestState
@@ -371,6 +376,7 @@ class RouteTreeApp:
         query: bytes = scope.get("query_string", b"")
         if query:
             target += "?" + query.decode("latin-1")
+        target = encode_location(target)
         return Response(
             target,
             status=308,
