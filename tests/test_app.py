@@ -315,20 +315,27 @@ def test_root_path_is_not_redirected(make_project: MakeProject) -> None:
         pytest.param("//evil.example/path/", id="double-slash-with-path"),
         pytest.param("/\\evil.example/", id="slash-backslash"),
         pytest.param("/\\/evil.example/", id="slash-backslash-slash"),
+        pytest.param("/%2F%2Fevil.example/", id="encoded-slashes"),
+        pytest.param("/%2f/evil.example/", id="encoded-slash-lower-case"),
+        pytest.param("/%5Cevil.example/", id="encoded-backslash"),
+        pytest.param("/%5c%5C/evil.example/", id="encoded-backslashes"),
+        pytest.param("///", id="only-slashes"),
+        pytest.param("/%2F/", id="only-encoded-slash"),
     ],
 )
 def test_trailing_slash_redirect_never_leaves_the_site(
     make_project: MakeProject, path: str
 ) -> None:
-    # Browsers read "//host" and "/\\host" as protocol-relative URLs to another host.
+    # Browsers read "//host" and "/\\host" as protocol-relative URLs to another host,
+    # and a proxy or client that decodes "/%2F" or "/%5C" may too.
     response = _exchange(
         make_project, {ROUTE: _methods_route(["GET"])}, "GET", _raw(path)
     )
-    location = response.headers.get("location")
-    if location is not None:
-        assert location.startswith("/")
-        assert not location.startswith(("//", "/\\")), location
-        assert "evil.example" not in httpx.URL("http://testserver").join(location).host
+    assert response.status_code == 308
+    location = response.headers["location"]
+    assert location.startswith("/")
+    assert not location.upper().startswith(("//", "/\\", "/%2F", "/%5C")), location
+    assert "evil.example" not in httpx.URL("http://testserver").join(location).host
 
 
 # --- lifespan and websockets ----------------------------------------------------------

@@ -121,8 +121,19 @@ def test_check_conditions(
         (("host", "example.com"), 'A "host" condition has no key'),
         (("host", None), 'A "host" condition needs a value'),
         (("query", "q", "("), "is not a valid regular expression"),
+        (("header", "x-a", "(a+)+"), r"catastrophic backtracking"),
+        (("host", None, r"(?:a|aa)+\.example"), r"catastrophic backtracking"),
     ],
-    ids=["type", "header-key", "cookie-key", "host-key", "host-value", "regex"],
+    ids=[
+        "type",
+        "header-key",
+        "cookie-key",
+        "host-key",
+        "host-value",
+        "regex",
+        "nested-repeat",
+        "overlapping-alternatives",
+    ],
 )
 def test_invalid_condition_is_a_config_error(
     args: tuple[str, str | None, str | None] | tuple[str, str | None], problem: str

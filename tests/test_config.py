@@ -330,6 +330,16 @@ INVALID: list[tuple[str, str]] = [
         "headers[0].source: Invalid path pattern '/a(': unbalanced parentheses",
     ),
     (
+        '[[redirects]]\nsource = "/old/:x((?:a|a)+)"\ndestination = "/new"\n'
+        "permanent = true",
+        "redirects[0].source: Invalid path pattern '/old/:x((?:a|a)+)': the group "
+        "((?:a|a)+) repeats alternatives that can match the same text",
+    ),
+    (
+        '[[rewrites]]\nsource = "/old$"\ndestination = "/new"',
+        "rewrites[0].source: Invalid path pattern '/old$': \"$\" outside a group",
+    ),
+    (
         '[[headers]]\nsource = "/a"\nheaders = [{ key = "x y", value = "1" }]',
         "headers[0].headers[0].key: 'x y' is not a header name",
     ),

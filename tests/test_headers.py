@@ -301,3 +301,21 @@ def test_non_latin1_value_raises(value: str) -> None:
         "percent-encode other characters."
     )
     assert headers.raw == []
+
+
+@pytest.mark.parametrize("name", ["location", "Location"])
+def test_location_is_percent_encoded_however_it_is_set(name: str) -> None:
+    headers = MutableHeaders({name: "/café"})
+    headers.append(name, "/日本")
+    assert headers.raw == [
+        (b"location", b"/caf%C3%A9"),
+        (b"location", b"/%E6%97%A5%E6%9C%AC"),
+    ]
+    headers[name] = "/a b"
+    assert headers.raw == [(b"location", b"/a%20b")]
+    with pytest.raises(ValueError, match="control character"):
+        headers[name] = "/x\r\nSet-Cookie: a=1"
+
+
+def test_other_latin_1_values_are_not_encoded() -> None:
+    assert MutableHeaders({"x-name": "café"}).raw == [(b"x-name", b"caf\xe9")]

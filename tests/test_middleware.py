@@ -68,6 +68,21 @@ INVALID_MATCHERS: list[tuple[object, str]] = [
         [{"source": "/a", "has": [{"type": "x", "key": "k", "bad": 1}]}],
         "not a condition",
     ),
+    (
+        ["/api/:path*", "/:x((?:a+)+)"],
+        "config[\"matcher\"][1]: Invalid path pattern '/:x((?:a+)+)': the group "
+        "((?:a+)+) repeats something that itself repeats",
+    ),
+    (
+        [{"source": "/:x((?:a|a)+)"}],
+        "repeats alternatives that can match the same text",
+    ),
+    (
+        [{"source": "/a", "has": [{"type": "header", "key": "x", "value": "(a+)+"}]}],
+        "has[0]: Invalid condition value '(a+)+': the regular expression repeats",
+    ),
+    (["/(a+)+$"], '"$" outside a group is a literal dollar sign'),
+    (["^/api/:path*"], 'it must start with "/", not "^"'),
 ]
 
 
@@ -86,6 +101,11 @@ INVALID_MATCHERS: list[tuple[object, str]] = [
         "bad-condition",
         "condition-not-dict",
         "condition-extra-key",
+        "nested-repeat",
+        "overlapping-alternatives",
+        "backtracking-condition",
+        "dollar-outside-group",
+        "caret-before-slash",
     ],
 )
 def test_invalid_matcher_is_a_config_error(config: object, problem: str) -> None:
@@ -93,3 +113,30 @@ def test_invalid_matcher_is_a_config_error(config: object, problem: str) -> None
         compile_matcher(config, WHERE)
     assert str(info.value).startswith(f"{WHERE}: ")
     assert problem in str(info.value)
+
+
+# The matchers of Next.js's docs and templates; none may be refused.
+COMMON_MATCHERS = [
+    "/((?!api|_next/static|_next/image|favicon.ico).*)",
+    "/((?!api|_next/static|_next/image|.*\\.png$).*)",
+    "/:path*",
+    "/about/:path*",
+    "/dashboard/:path*",
+    "/:id(\\d+)",
+    "/(.*)",
+    "/api/:path((?!internal).*)",
+    "/:locale(en|fr)/:rest*",
+]
+
+
+def test_common_matchers_compile_and_match() -> None:
+    rules = compile_matcher(COMMON_MATCHERS, WHERE)
+    assert [rule.pattern.source for rule in rules] == COMMON_MATCHERS
+    request = FakeRequest()
+    assert rules[0].matches("/users/1", request)
+    assert not rules[0].matches("/_next/static/x.js", request)
+    assert not rules[1].matches("/logo.png", request)
+    assert rules[5].matches("/42", request)
+    assert not rules[5].matches("/4a", request)
+    assert not rules[7].matches("/api/internal/x", request)
+    assert rules[8].matches("/fr/a/b", request)

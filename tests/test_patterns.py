@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from routetree._errors import ConfigError
@@ -94,6 +96,26 @@ MATCHES: list[tuple[str, str, Params | None]] = [
     # escapes
     ("/a\\:b", "/a:b", {}),
     ("/a\\(b\\)", "/a(b)", {}),
+    ("/a\\$", "/a$", {}),
+    ("/a$b", "/a$b", {}),
+    # ^ opening a group and $ closing it: the group's own start and end
+    ("/api/:id(^\\d+$)", "/api/42", {"id": "42"}),
+    ("/api/:id(^\\d+$)", "/api/4a", None),
+    ("/(^a)/b", "/a/b", {"0": "a"}),
+    ("/(a$)/b", "/a/b", {"0": "a"}),
+    ("/:x(a$)*", "/a/a", {"x": ["a", "a"]}),
+    # $ inside a group that ends the pattern: the end of the path
+    ("/((?!a$|b$).*)", "/a", None),
+    ("/((?!a$|b$).*)", "/ab", {"0": "ab"}),
+    # * and + right after text (no "/" before): within one segment
+    ("/x-:path*", "/x-", {"path": []}),
+    ("/x-:path*", "/x-abc", {"path": ["abc"]}),
+    ("/x-:path*", "/x-a/b", None),
+    ("/x-:path+", "/x-", None),
+    ("/x-:path+/y", "/x-ab/y", {"path": ["ab"]}),
+    ("/x-:n(\\d)*", "/x-123", {"n": ["123"]}),
+    # a group repeated after "/": once per segment
+    ("/(a+)+", "/a/aa", {"0": ["a", "aa"]}),
 ]
 
 
@@ -137,6 +159,26 @@ INVALID = [
     ("/x/(a{2,1})", "not a valid regular expression"),
     ("/x{a}", "not supported"),
     ("/x\\", "lone backslash"),
+    ("^/api", 'it must start with "/", not "^"'),
+    ("/api$", '"$" outside a group is a literal dollar sign'),
+    ("/(a+)+$", '"$" outside a group is a literal dollar sign'),
+    ("/api$/", '"$" outside a group is a literal dollar sign'),
+    ("/((?!^x).*)", 'uses "^" after its first character'),
+    ("/(a|^b)", 'uses "^" after its first character'),
+    ("/((?!x$).*)/y", "where the path goes on ('/y' follows)"),
+    ("/(a$|b)/c", "where the path goes on ('/c' follows)"),
+    ("/:p((?!x$)[^/]+)*", "where the path goes on (the group repeats)"),
+    ("/:x((?:a+)+)", "the group ((?:a+)+) repeats something that itself repeats"),
+    ("/:x((?:a*)*)", "repeats something that itself repeats"),
+    ("/x/:v((?:a|a)+)", "repeats alternatives that can match the same text"),
+    ("/x/:v((?:a|aa)+)", "repeats alternatives that can match the same text"),
+    ("/x/:v((?:a?a?)+)", "in more than one way"),
+    ("/x/:v((?:a?){30}a{30})", "at least 30 times something that can also match"),
+    ("/:v(a|a)+", 'repeats the group once per path segment, so it must not match "/"'),
+    ("/:p(.*)*", 'so it must not match "/" either (use [^/] rather than .)'),
+    ("/:p(.*)+", "the group (.*)+ repeats something that itself repeats"),
+    ("/x-:id(\\d+)+", 'drop the "+" after the group'),
+    ("/x-:id(\\d+)*", 'drop the "*" after the group'),
 ]
 
 
@@ -155,3 +197,62 @@ def test_patterns_compare_by_source() -> None:
     assert PathPattern("/a/:b") != PathPattern("/a/:c")
     assert len({PathPattern("/a"), PathPattern("/a")}) == 1
     assert repr(PathPattern("/a")) == "PathPattern('/a')"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "/((?!api|_next/static|_next/image|favicon.ico).*)",
+        "/:path*",
+        "/:id(\\d+)",
+        "/(.*)",
+        "/api/:path((?!internal).*)",
+        "/:locale(en|fr)/:rest*",
+        "/((?!.*\\.png$).*)",
+        "/blog/:slug((?:[a-z0-9]+-)*[a-z0-9]+)",
+        "/files/:hash((?:[0-9a-f]{2})+)",
+    ],
+)
+def test_common_regex_groups_are_accepted(source: str) -> None:
+    assert PathPattern(source).source == source
+
+
+def test_catastrophic_backtracking_error_explains_the_fix() -> None:
+    with pytest.raises(ConfigError) as info:
+        PathPattern("/:x((?:a+)+)")
+    assert str(info.value) == (
+        "Invalid path pattern '/:x((?:a+)+)': the group ((?:a+)+) repeats something "
+        "that itself repeats, as (a+)+ does, so one text can be split in "
+        "exponentially many ways: a path that almost matches would keep the server "
+        "busy for minutes (catastrophic backtracking); rewrite it so that each "
+        "character can be matched in only one way, for example a+ rather than "
+        "(?:a+)+."
+    )
+
+
+# Long paths that almost match: each is refused in linear time. The first two took
+# over 3 s with 24 "a"s when ":path*" after text compiled to (?:[^/]+?)*.
+ALMOST_MATCHING = [
+    ("/x-:path*/y", "/x-" + "a" * 40 + "!"),
+    ("/x-:path+/y", "/x-" + "a" * 40 + "!"),
+    ("/:path*/edit", "/a" * 30_000 + "/x"),
+    ("/api/:path+/edit", "/api" + "/ab" * 20_000 + "/x"),
+    ("/:id(\\d+)*/edit", "/1" * 30_000 + "/x"),
+    ("/:id(\\d+)+", "/" + "1" * 60_000 + "!"),
+    ("/((?!api|_next/static|_next/image|favicon.ico).*)", "/api" + "a" * 60_000),
+    ("/:x(a+)", "/" + "a" * 60_000 + "!"),
+    ("/blog/:slug((?:[a-z0-9]+-)*[a-z0-9]+)", "/blog/" + "a-" * 30_000 + "!"),
+    ("/files/:hash((?:[0-9a-f]{2})+)", "/files/" + "ab" * 30_000 + "a"),
+]
+
+
+@pytest.mark.parametrize(
+    ("source", "path"), ALMOST_MATCHING, ids=[source for source, _ in ALMOST_MATCHING]
+)
+def test_accepted_patterns_refuse_long_near_misses_quickly(
+    source: str, path: str
+) -> None:
+    pattern = PathPattern(source)
+    started = time.perf_counter()
+    assert pattern.match(path) is None
+    assert time.perf_counter() - started < 0.1

@@ -291,7 +291,7 @@ def test_redirect_with_a_non_redirect_status_is_a_value_error(status: int) -> No
         pytest.param("https://nextjs.org/", id="absolute-url"),
     ],
 )
-def test_redirect_location_is_the_url_exactly_as_given(
+def test_redirect_location_keeps_an_ascii_url_as_given(
     make_project: MakeProject, url: str
 ) -> None:
     source = f"""
@@ -316,6 +316,32 @@ def test_redirect_location_is_the_url_exactly_as_given(
 def test_redirect_url_with_a_control_character_is_a_value_error(url: str) -> None:
     with pytest.raises(ValueError, match="control character"):
         Response.redirect(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "location"),
+    [
+        pytest.param("/café?q=ü", b"/caf%C3%A9?q=%C3%BC", id="latin-1"),
+        pytest.param("/日本", b"/%E6%97%A5%E6%9C%AC", id="not-latin-1"),
+        pytest.param("/search?q=a b#top", b"/search?q=a%20b#top", id="space"),
+        pytest.param(
+            "https://bücher.example/", b"https://b%C3%BCcher.example/", id="idn"
+        ),
+        pytest.param("/\\evil.example", b"/%5Cevil.example", id="backslash"),
+    ],
+)
+def test_redirect_location_is_percent_encoded_to_ascii(
+    url: str, location: bytes
+) -> None:
+    response = Response.redirect(url, status=308)
+    assert response.status == 308
+    assert response.headers.get_all("location") == [location.decode("ascii")]
+    assert (b"location", location) in response.headers.raw
+
+
+def test_redirect_url_with_a_lone_surrogate_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="lone surrogate"):
+        Response.redirect("/x\udcff")
 
 
 # --- streaming ------------------------------------------------------------------------

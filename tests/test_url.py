@@ -1,4 +1,4 @@
-"""Percent escapes, request paths from ASGI scopes, URLs and search params."""
+"""Percent escapes, request paths, URLs, search params and Location encoding."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from routetree._url import (
     SearchParams,
     check_percent_escapes,
     decode_segment,
+    encode_location,
     request_path,
 )
 
@@ -342,3 +343,56 @@ def test_search_params_keys_are_decoded_too() -> None:
 
 def test_search_params_repr_lists_every_pair() -> None:
     assert repr(SearchParams("a=1&a=2")) == "SearchParams([('a', '1'), ('a', '2')])"
+
+
+LOCATIONS = [
+    ("/api/hello", "/api/hello"),
+    ("/café?q=ü", "/caf%C3%A9?q=%C3%BC"),
+    ("/日本", "/%E6%97%A5%E6%9C%AC"),
+    ("/a b", "/a%20b"),
+    ("/☕#café", "/%E2%98%95#caf%C3%A9"),
+    ("/\u2028", "/%E2%80%A8"),
+    ("https://bücher.example/x", "https://b%C3%BCcher.example/x"),
+    ("http://[::1]:8000/x?a=1&b=2", "http://[::1]:8000/x?a=1&b=2"),
+    ("/a%2Fb?x=%C3%A9", "/a%2Fb?x=%C3%A9"),
+    ("/100%", "/100%25"),
+    ("/a%zz%4", "/a%25zz%254"),
+    ("../x?a=1", "../x?a=1"),
+    ("login", "login"),
+    ("/\\evil.example", "/%5Cevil.example"),
+    ('/a<b>"c"{d}|^`', "/a%3Cb%3E%22c%22%7Bd%7D%7C%5E%60"),
+    ("/;,/?:@&=+$-_.!~*'()#", "/;,/?:@&=+$-_.!~*'()#"),
+]
+
+
+@pytest.mark.parametrize(
+    ("url", "location"), LOCATIONS, ids=[url for url, _ in LOCATIONS]
+)
+def test_encode_location_percent_encodes_like_encode_uri(
+    url: str, location: str
+) -> None:
+    assert encode_location(url) == location
+    assert location.isascii()
+    assert encode_location(location) == location
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("/x\r\nSet-Cookie: a=1", "the control character '\\r' at index 2"),
+        ("/x\ry", "the control character '\\r'"),
+        ("/x\ny", "the control character '\\n'"),
+        ("/x\x00", "the control character '\\x00'"),
+        ("/x\ty", "the control character '\\t'"),
+        ("/x\x7f", "the control character '\\x7f'"),
+        ("/x\x85", "the control character '\\x85'"),
+        ("/x\ud800", "a lone surrogate ('\\ud800' at index 2)"),
+    ],
+    ids=["crlf", "cr", "lf", "nul", "tab", "del", "c1-next-line", "lone-surrogate"],
+)
+def test_encode_location_refuses_what_could_split_the_header(
+    url: str, problem: str
+) -> None:
+    with pytest.raises(ValueError, match="Invalid redirect URL") as info:
+        encode_location(url)
+    assert problem in str(info.value)

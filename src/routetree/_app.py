@@ -15,6 +15,7 @@ check, a trie walk and a dict lookup:
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,7 +44,12 @@ from ._project import Project, load_project
 from ._request import DEFAULT_MAX_BODY_SIZE, ClientDisconnectedError, Request
 from ._request_checks import RequestChecks
 from ._response import Response
-from ._url import check_percent_escapes, normalize_escapes, request_path
+from ._url import (
+    check_percent_escapes,
+    encode_location,
+    normalize_escapes,
+    request_path,
+)
 
 if TYPE_CHECKING:
     from ._context import RequestState
@@ -55,6 +61,7 @@ __all__ = ["RouteTreeApp", "create_app"]
 
 logger = logging.getLogger("routetree")
 _METHODS = frozenset(HTTP_METHODS)
+_LEADING_SLASHES = re.compile(r"^(?:[/\\]|%2[Ff]|%5[Cc])+")
 _UNSUPPORTED_METHOD = (
     "Unsupported method {!r}: route handlers answer GET, HEAD, POST, PUT, PATCH, "
     "DELETE and OPTIONS."
@@ -352,15 +359,17 @@ class RouteTreeApp:
         has_slash = path.endswith("/")
         if has_slash == wants_slash:
             return None
-        # Collapse leading slashes and backslashes too: "//evil.example/" or
-        # "/\evil.example/" must not become a redirect to another host (browsers
-        # read "/\" as "//").
-        target = base_path + "/" + path.lstrip("/\\").rstrip("/")
+        # Collapse leading slashes and backslashes, plain or encoded: "//evil.example/"
+        # or "/\evil.example/" must not become a redirect to another host (browsers
+        # read "/\" as "//"), and "/%2F%2Fevil.example/" must not either, through a
+        # proxy or client that decodes it.
+        target = base_path + "/" + _LEADING_SLASHES.sub("", path).rstrip("/")
         if wants_slash:
             target += "/"
         query: bytes = scope.get("query_string", b"")
         if query:
             target += "?" + query.decode("latin-1")
+        target = encode_location(target)
         return Response(
             target,
             status=308,

@@ -14,6 +14,7 @@ from typing import Literal, Protocol, get_args
 
 from ._errors import ConfigError
 from ._patterns import js_regex
+from ._regex_analysis import find_backtracking
 
 __all__ = [
     "CONDITION_TYPES",
@@ -103,6 +104,17 @@ class Condition:
                 f"Invalid condition value {value!r}: it is not a valid regular "
                 f"expression ({exc.msg})."
             ) from None
+        problem = (
+            None if self._regex is None else find_backtracking(self._regex.pattern)
+        )
+        if problem is not None:
+            raise ConfigError(
+                f"Invalid condition value {value!r}: the regular expression {problem}: "
+                f"a request whose {type} almost matches would keep the server busy "
+                "for minutes (catastrophic backtracking). Rewrite it so that each "
+                "character can be matched in only one way, for example a+ rather "
+                "than (?:a+)+."
+            )
         # Next.js's getSafeParamName: only the letters of the key.
         self._key_param = "".join(c for c in key or "" if c.isascii() and c.isalpha())
         names: set[str] = set()

@@ -34,7 +34,10 @@ __all__ = [
 
 
 def redirect(url: str) -> NoReturn:
-    """Stop the handler and answer **307** with ``Location: url`` (exactly as given).
+    """Stop the handler and answer **307** with ``Location: url``.
+
+    ``url`` is sent as given, percent-encoded to ASCII like ``encodeURI`` (see
+    `Response.redirect`); a relative URL stays relative.
 
     Example::
 
@@ -45,7 +48,7 @@ def redirect(url: str) -> NoReturn:
 
 
 def permanent_redirect(url: str) -> NoReturn:
-    """Stop the handler and answer **308** with ``Location: url`` (exactly as given)."""
+    """Stop the handler and answer **308** with ``Location: url`` (as `redirect`)."""
     raise ControlFlowSignal(Response.redirect(url, 308))
 
 

@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import NoReturn, TypeVar, overload
 
+from ._url import encode_location
+
 __all__ = ["READ_ONLY_MESSAGE", "Headers", "HeadersInit", "MutableHeaders"]
 
 _T = TypeVar("_T")
@@ -123,7 +125,8 @@ class MutableHeaders(Headers):
     ``headers["x"] = "1"`` replaces every ``x`` header, ``append`` adds another line.
     Names must be HTTP tokens and values may not contain control characters (CR, LF,
     NUL...), so nothing a handler sets can split the response: a bad one raises
-    `ValueError`.
+    `ValueError`. A ``location`` value is percent-encoded to ASCII
+    (`routetree._url.encode_location`), however it is set.
     """
 
     __slots__ = ()
@@ -191,6 +194,8 @@ def _encode(name: str, value: str) -> tuple[bytes, bytes]:
         )
     if not isinstance(value, str):
         value = str(value)
+    if name.lower() == "location":
+        value = encode_location(value)
     if _FORBIDDEN_IN_VALUE.search(value):
         raise ValueError(
             f"Invalid value for header {name!r}: it contains a control character "

@@ -33,6 +33,20 @@ regex group can be empty after a ``/``: ``/about/`` matches ``/about/(.*)``, as 
 Next.js. In regex groups, JavaScript's ``[^]`` is read as "any character" and ``$``
 as "end of the path" (Python's ``$`` would also stop before a trailing newline).
 
+Anchors never make a pattern silently match nothing:
+
+- ``^`` opening a group and ``$`` closing it mean the group's own start and end, which
+  always hold, and are dropped: ``/:id(^\d+$)`` is ``/:id(\d+)``. A ``^`` anywhere
+  else in a group is refused (the path starts with ``/``, before any group), and so is
+  a ``$`` anywhere else unless the group ends the pattern (``/((?!health$).*)``).
+- Outside groups ``$`` is a literal dollar sign, as in Next.js, so a pattern ending
+  in ``$`` (``/about$``) is refused rather than left to match only ``/about$``; so is
+  a pattern starting with ``^``. Write ``\$`` for a literal dollar sign at the end.
+
+Regex groups that can backtrack catastrophically, such as ``(a+)+`` or ``(a|aa)+``,
+are refused (see `routetree._regex_analysis`); so is a group repeated with ``*`` or
+``+`` that would become one, such as ``/:path(.*)*``, whose group can match ``/``.
+
 Differs from Next.js: Next.js matches the matcher against the encoded path and
 case-sensitively, so ``/API/secret`` or ``/api/%73ecret`` can reach a route without
 its middleware. routetree matches literal segments case-insensitively and on decoded
@@ -56,6 +70,7 @@ import re
 from dataclasses import dataclass
 
 from ._errors import ConfigError
+from ._regex_analysis import find_anchors, find_backtracking
 from ._url import decode_segment
 
 __all__ = ["Params", "PathPattern", "js_regex"]
@@ -127,6 +142,13 @@ def js_regex(regex: str, *, keep_names: bool) -> str:
         out.append(char)
         i += 1
     return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class _Group:
+    body: str  # as written, for messages
+    regex: str  # translated to Python, edge anchors removed
+    ends_path: bool  # uses $ (the end of the path) inside, not only at its end
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +238,11 @@ class PathPattern:
         return ConfigError(f"Invalid path pattern {self.source!r}: {problem}.")
 
     def _compile(self, source: str) -> str:
+        if isinstance(source, str) and source.startswith("^"):
+            raise self._error(
+                'it must start with "/", not "^": a pattern always matches the '
+                'whole path, so drop the "^"'
+            )
         if not isinstance(source, str) or not source.startswith("/"):
             raise self._error('it must start with "/"')
         if source.endswith("{/}?"):
@@ -242,13 +269,13 @@ class PathPattern:
                         f'":" at position {start} is not followed by a parameter '
                         "name (write :name, or \\\\: for a literal colon)"
                     )
-                regex = None
+                group = None
                 if i < len(source) and source[i] == "(":
-                    regex, i = self._read_group(source, i)
-                i = self._add_param(source, i, name, regex, literal, out)
+                    group, i = self._read_group(source, i)
+                i = self._add_param(source, i, name, group, literal, out)
             elif char == "(":
-                regex, i = self._read_group(source, i)
-                i = self._add_param(source, i, str(unnamed), regex, literal, out)
+                group, i = self._read_group(source, i)
+                i = self._add_param(source, i, str(unnamed), group, literal, out)
                 unnamed += 1
             elif char in "*+?":
                 raise self._error(
@@ -264,6 +291,14 @@ class PathPattern:
                     f'"{char}" at position {i} is not supported (only a trailing '
                     "{/}? is); write \\\\{ for a literal brace"
                 )
+            elif char == "$" and not source[i + 1 :].strip("/"):
+                # As in Next.js, "$" outside a group is a literal dollar sign, so
+                # "/about$" would match only "/about$": refused, not a silent miss.
+                raise self._error(
+                    '"$" outside a group is a literal dollar sign, not the end of '
+                    "the path: a pattern always matches the whole path, so drop the "
+                    '"$" (write \\\\$ for a literal dollar sign)'
+                )
             else:
                 literal.append(char)
                 i += 1
@@ -271,7 +306,7 @@ class PathPattern:
         self._flush(text[:-1] if text.endswith("/") else text, out)
         return "".join(out)
 
-    def _read_group(self, source: str, start: int) -> tuple[str, int]:
+    def _read_group(self, source: str, start: int) -> tuple[_Group, int]:
         depth, i, in_class = 1, start + 1, False
         while i < len(source) and depth:
             char = source[i]
@@ -312,14 +347,33 @@ class PathPattern:
             raise self._error(
                 f"the group ({body}) is not a valid regular expression ({exc.msg})"
             ) from None
-        return regex, i
+        return self._strip_anchors(body, regex), i
+
+    def _strip_anchors(self, body: str, regex: str) -> _Group:
+        # A group's match always starts where the pattern before it ends and ends
+        # where the rest begins, so a "^" opening it and a "$" closing it say
+        # nothing more: they are removed. Anywhere else, "^" (the start of the
+        # path, which always begins with "/") could never match.
+        anchors = find_anchors(regex)
+        if anchors.leading_start and regex.startswith(("^", "\\A")):
+            regex = regex[1:] if regex.startswith("^") else regex[2:]
+        if anchors.trailing_end and regex.endswith("\\Z"):
+            regex = regex[:-2]
+        anchors = find_anchors(regex)
+        if anchors.other_start or anchors.leading_start:
+            raise self._error(
+                f'the group ({body}) uses "^" after its first character, where it '
+                'would never match (the path starts with the "/" before any '
+                'group): drop the "^"'
+            )
+        return _Group(body, regex, anchors.other_end or anchors.trailing_end)
 
     def _add_param(
         self,
         source: str,
         i: int,
         name: str,
-        regex: str | None,
+        group: _Group | None,
         literal: list[str],
         out: list[str],
     ) -> int:
@@ -333,20 +387,72 @@ class PathPattern:
         if i < len(source) and source[i] in "*+?":
             modifier = source[i]
             i += 1
-        group = f"p{len(self._params)}"
-        self._params.append(_Param(name, group, modifier))
-        unit = _SEGMENT if regex is None else f"(?:{regex})"
+        key = f"p{len(self._params)}"
+        self._params.append(_Param(name, key, modifier))
         slash = "/" if prefix else ""
-        if modifier == "":
-            out.append(f"{slash}(?P<{group}>{unit})")
-        elif modifier == "?":
-            out.append(f"(?:{slash}(?P<{group}>{unit}))?")
-        elif prefix:
-            repeated = f"/(?P<{group}>{unit}(?:/{unit})*)"
-            out.append(f"(?:{repeated})?" if modifier == "*" else repeated)
+        if group is None:
+            if modifier in ("", "?"):
+                unit = _SEGMENT
+            elif prefix:
+                unit = f"{_SEGMENT}(?:/{_SEGMENT})*"
+            else:
+                # Not (?:[^/]+?)*: that splits a segment in exponentially many ways.
+                unit = f"[^/]{modifier}"
         else:
-            out.append(f"(?P<{group}>(?:{unit}){modifier})")
+            unit = f"(?:{group.regex})"
+            if modifier in ("*", "+"):
+                unit = f"{unit}(?:/{unit})*" if prefix else f"(?:{unit}){modifier}"
+            self._check_group(source, i, group, modifier, unit, prefix=prefix)
+        if modifier == "?" or (modifier == "*" and prefix):
+            out.append(f"(?:{slash}(?P<{key}>{unit}))?")
+        else:
+            out.append(f"{slash}(?P<{key}>{unit})")
         return i
+
+    def _check_group(
+        self,
+        source: str,
+        i: int,
+        group: _Group,
+        modifier: str,
+        regex: str,
+        *,
+        prefix: bool,
+    ) -> None:
+        """Refuse a group whose "$" cannot match, or which backtracks badly.
+
+        ``regex`` is the group as the pattern uses it, repeated when ``modifier``
+        is ``*`` or ``+``: a group that is fine alone can be ambiguous repeated.
+        """
+        shown = f"({group.body}){modifier}"
+        rest = source[i:]
+        if group.ends_path and (modifier in ("*", "+") or rest.strip("/")):
+            where = (
+                "the group repeats" if rest.strip("/") == "" else f"{rest!r} follows"
+            )
+            raise self._error(
+                f'the group {shown} uses "$" (the end of the path) where the path '
+                f'goes on ({where}), so that part could never match: drop the "$", '
+                'or make the group the last part of the pattern, without "*" or "+"'
+            )
+        problem = find_backtracking(regex, re.DOTALL)
+        if problem is None:
+            return
+        fix = (
+            "rewrite it so that each character can be matched in only one way, "
+            "for example a+ rather than (?:a+)+"
+        )
+        if modifier in ("*", "+") and prefix:
+            fix += (
+                f'; "{modifier}" repeats the group once per path segment, so it '
+                'must not match "/" either (use [^/] rather than .)'
+            )
+        elif modifier in ("*", "+"):
+            fix += f', and drop the "{modifier}" after the group'
+        raise self._error(
+            f"the group {shown} {problem}: a path that almost matches would keep "
+            f"the server busy for minutes (catastrophic backtracking); {fix}"
+        )
 
     @staticmethod
     def _flush(text: str, out: list[str]) -> None:

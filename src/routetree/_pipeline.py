@@ -26,7 +26,12 @@ from ._error_responses import error_response
 from ._middleware import RequestConditions
 from ._request import Request
 from ._response import ContinueDirective, Response, RewriteDirective
-from ._url import check_percent_escapes, normalize_escapes, request_path
+from ._url import (
+    check_percent_escapes,
+    encode_location,
+    normalize_escapes,
+    request_path,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -202,6 +207,7 @@ class Pipeline:
             location = rule.fill_url(params, request.url.query)
             if location.startswith("/"):  # a path of this app: under base_path too
                 location = self.config.base_path + location
+            location = encode_location(location)
             response = Response(location, status=rule.status)
             response.headers["location"] = location
             if rule.status == 308:

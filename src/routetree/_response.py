@@ -29,6 +29,7 @@ import anyio.to_thread
 from ._cookies import ResponseCookies
 from ._headers import MutableHeaders
 from ._json import encode_json
+from ._url import encode_location
 
 if TYPE_CHECKING:
     from ._headers import HeadersInit
@@ -149,23 +150,22 @@ class Response:
     def redirect(cls, url: str, status: int = 307) -> Response:
         """Return a redirect to ``url`` (307 by default; 301, 302, 303, 307 or 308).
 
-        ``Location`` is ``url`` exactly as given. Differs from Next.js: a relative URL
-        is allowed and stays relative (Next.js insists on absolute URLs).
+        ``Location`` is ``url`` as given, percent-encoded to ASCII as JavaScript's
+        ``encodeURI`` does: ``Response.redirect("/café?q=ü")`` sends
+        ``Location: /caf%C3%A9?q=%C3%BC``; reserved characters (``/ ? # & =``...) and
+        existing escapes (``%2F``) are kept. Differs from Next.js: a relative URL is
+        allowed and stays relative (Next.js insists on absolute URLs).
 
         Raises:
             ValueError: The status is not a redirect status, or ``url`` has a control
-                character (CR/LF would split the response).
+                character (CR/LF would split the response) or a lone surrogate.
         """
         if status not in REDIRECT_STATUSES:
             raise ValueError(
                 f"Invalid redirect status {status}: use one of 301, 302, 303, 307 "
                 "or 308."
             )
-        if _CONTROL.search(url):
-            raise ValueError(
-                f"Invalid redirect URL {url!r}: it contains a control character."
-            )
-        return cls(None, status=status, headers={"location": url})
+        return cls(None, status=status, headers={"location": encode_location(url)})
 
     @classmethod
     def next(

@@ -1,8 +1,11 @@
-"""URLs, query strings and percent-decoding of paths.
+"""URLs, query strings, percent-decoding of paths and encoding of ``Location``.
 
 Paths are kept as the client sent them (percent-encoded), as Next.js's
 ``nextUrl.pathname`` is; only route params are decoded, exactly once. A malformed escape
 anywhere in the path (``%ZZ``, ``%E0%A4%A``, or bytes that are not UTF-8) is a 400.
+
+A redirect's ``Location`` always goes on the wire as ASCII: `encode_location`
+percent-encodes it as JavaScript's ``encodeURI`` does.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ __all__ = [
     "SearchParams",
     "check_percent_escapes",
     "decode_segment",
+    "encode_location",
     "normalize_escapes",
     "request_path",
 ]
@@ -28,6 +32,12 @@ _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _PATH_SAFE = "/%!$&'()*+,;=:@-._~"
 _DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+# What encodeURI encodes: everything but its unreserved and reserved characters, and
+# "[" "]" (kept here, for an IPv6 host); "%" only when it does not start an escape.
+_LOCATION_UNSAFE = re.compile(
+    r"[^A-Za-z0-9;,/?:@&=+$\-_.!~*'()#\[\]%]+|%(?![0-9A-Fa-f]{2})"
+)
+_LOCATION_REFUSED = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def request_path(scope: Scope) -> str:
@@ -87,6 +97,42 @@ def decode_segment(segment: str) -> str:
     if "%" not in segment:
         return segment
     return unquote_to_bytes(segment).decode("utf-8", "replace")
+
+
+def encode_location(url: str) -> str:
+    r"""Return ``url`` as a ``Location`` header value: ASCII, percent-encoded.
+
+    Encodes like JavaScript's ``encodeURI``: a character outside its unreserved and
+    reserved sets becomes the ``%XX`` escapes of its UTF-8 bytes (``/café?q=ü`` is
+    ``/caf%C3%A9?q=%C3%BC``, a space ``%20``, a ``\`` ``%5C``); ``/ ? # & = :`` and
+    the other reserved characters stay, and so do existing escapes such as ``%2F``. A
+    ``%`` that starts no escape becomes ``%25``. ``[`` and ``]`` stay too, for an IPv6
+    host. Nothing else changes, so a relative URL stays relative; a host is encoded like
+    the rest (``https://b%C3%BCcher.example/``), which browsers read as that host.
+    Encoding twice gives the same result.
+
+    Raises:
+        ValueError: ``url`` contains a control character (CR, LF, NUL, tab, DEL...),
+            which could end the header and start another, or a lone surrogate.
+    """
+    bad = _LOCATION_REFUSED.search(url)
+    if bad is not None:
+        char, index = bad.group(), bad.start()
+        if "\ud800" <= char <= "\udfff":
+            raise ValueError(
+                f"Invalid redirect URL {url!r}: it contains a lone surrogate "
+                f"({char!r} at index {index}), which is not text and has no UTF-8 "
+                "form."
+            )
+        raise ValueError(
+            f"Invalid redirect URL {url!r}: it contains the control character "
+            f"{char!r} at index {index}; control characters such as CR and LF could "
+            "end the Location header and start another. Remove it, or "
+            "percent-encode it (%0D, %0A...) if it belongs in the URL."
+        )
+    if _LOCATION_UNSAFE.search(url) is None:
+        return url
+    return _LOCATION_UNSAFE.sub(lambda m: quote(m.group(), safe=""), url)
 
 
 class SearchParams(Mapping[str, str]):
