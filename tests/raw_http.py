@@ -119,3 +119,17 @@ def raw_send(base_url: str, data: bytes, *, timeout: float = 10.0) -> RawRespons
     answer = raw_exchange(base_url, data, timeout=timeout)
     assert answer, f"no answer to {data[:200]!r}"
     return RawResponse(answer)
+
+
+def dechunk(body: bytes) -> tuple[bytes, bool]:
+    """The data in the complete chunks of a chunked body, and whether it ended."""
+    data = b""
+    while b"\r\n" in body:
+        size_line, _, rest = body.partition(b"\r\n")
+        size = int(size_line, 16)
+        if size == 0:
+            return data, True
+        if len(rest) < size + 2:
+            break
+        data, body = data + rest[:size], rest[size + 2 :]
+    return data, False

@@ -12,17 +12,16 @@ from __future__ import annotations
 import concurrent.futures
 import gzip
 import json
-import socket
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 import httpx
 import orjson
 import pytest
 
 from routetree.testing import LiveServer, live_server
+from tests.raw_http import raw_exchange
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -45,25 +44,6 @@ def server() -> Iterator[LiveServer]:
 def http(server: LiveServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server, timeout=10) as client:
         yield client
-
-
-def exchange(server: str, data: bytes, *, timeout: float = 10) -> bytes:
-    """Send ``data`` on a new connection; return what came back until it closed.
-
-    A server that answers before reading everything may reset the connection after
-    its answer: what arrived before the reset is returned.
-    """
-    address = urlsplit(server)
-    assert address.hostname is not None and address.port is not None
-    received = b""
-    with socket.create_connection((address.hostname, address.port), timeout) as sock:
-        sock.sendall(data)
-        try:
-            while chunk := sock.recv(65536):
-                received += chunk
-        except ConnectionResetError:
-            pass
-    return received
 
 
 def assert_bad_request(response: httpx.Response) -> str:
@@ -265,7 +245,7 @@ def test_dangerous_keys_are_plain_data(http: httpx.Client) -> None:
 def test_declared_length_over_the_limit_is_413_without_100_continue(
     server: LiveServer,
 ) -> None:
-    answer = exchange(
+    answer = raw_exchange(
         server,
         b"POST /api/upload HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
         b"Content-Length: 20000000\r\nExpect: 100-continue\r\n\r\n",
@@ -288,7 +268,7 @@ def test_chunked_body_over_the_limit_is_413_before_it_ends(
     chunks = [b"x" * 65536] * 15 + [b"x" * 20_000]
     assert sum(map(len, chunks)) > UPLOAD_LIMIT
     body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for chunk in chunks)
-    answer = exchange(
+    answer = raw_exchange(
         server,
         b"POST /api/upload HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
         b"Transfer-Encoding: chunked\r\n\r\n" + body,

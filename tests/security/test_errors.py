@@ -22,7 +22,7 @@ import httpx
 import pytest
 
 from routetree.testing import LiveServer, live_server
-from tests.raw_http import raw_request
+from tests.raw_http import dechunk, raw_request
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -90,20 +90,6 @@ def test_handler_exception_is_exactly_the_generic_500(
         "/api/throws)",
         f"RuntimeError: could not log in with {SECRET}",
     )
-
-
-def dechunk(body: bytes) -> tuple[bytes, bool]:
-    """The data in the complete chunks of a chunked body, and whether it ended."""
-    data = b""
-    while b"\r\n" in body:
-        size_line, _, rest = body.partition(b"\r\n")
-        size = int(size_line, 16)
-        if size == 0:
-            return data, True
-        if len(rest) < size + 2:
-            break
-        data, body = data + rest[:size], rest[size + 2 :]
-    return data, False
 
 
 @pytest.mark.parametrize("accept_encoding", ["identity", "gzip"])

@@ -28,7 +28,7 @@ import orjson
 import pytest
 
 from routetree.testing import LiveServer, live_server
-from tests.raw_http import RawResponse, raw_request
+from tests.raw_http import RawResponse, dechunk, raw_request
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -316,20 +316,6 @@ def test_a_stream_stops_as_soon_as_its_reader_leaves(
     assert elapsed < 0.5
     time.sleep(1)
     assert cpu_seconds(pid) - cpu_before < 0.5
-
-
-def dechunk(body: bytes) -> tuple[bytes, bool]:
-    """The data in the complete chunks of a chunked body, and whether it ended."""
-    data = b""
-    while b"\r\n" in body:
-        size_line, _, rest = body.partition(b"\r\n")
-        size = int(size_line, 16)
-        if size == 0:
-            return data, True
-        if len(rest) < size + 2:
-            break
-        data, body = data + rest[:size], rest[size + 2 :]
-    return data, False
 
 
 def test_a_large_body_piped_back_to_a_slow_reader_arrives_whole(
