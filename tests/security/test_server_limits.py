@@ -2,9 +2,10 @@
 
 Every test runs with ``--http httptools`` and with ``--http h11``. The project in
 ``tests/apps/limits`` sets a header and body timeout of 1 s and a keep-alive timeout of
-2 s; the size, count and pipelining limits are the defaults (16 KiB, 100 headers, 16
-pipelined requests). Clients are raw sockets on 127.0.0.1, so that nothing rewrites
-or spaces out the bytes; each test bounds its own time.
+2 s (``/api/late`` waits 2 s before it reads the body); the size, count and pipelining
+limits are the defaults (16 KiB, 100 headers, 16 pipelined requests). Clients are raw
+sockets on 127.0.0.1, so that nothing rewrites or spaces out the bytes; each test
+bounds its own time.
 """
 
 from __future__ import annotations
@@ -239,6 +240,32 @@ def test_body_timeout_is_reset_by_every_byte(server: LiveServer) -> None:
     response = RawResponse(data)
     assert response.status == 200
     assert orjson.loads(response.body) == {"length": 8}
+
+
+def test_body_the_server_holds_back_is_not_timed_out(server: LiveServer) -> None:
+    # /api/late reads nothing for 2 s; past 64 KiB unread, the server stops reading.
+    body = b"x" * (1024 * 1024)
+    head = b"POST /api/late HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
+    data = _exchange(server, head + b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    response = RawResponse(data)
+    assert response.status == 200
+    assert orjson.loads(response.body) == {"length": len(body)}
+
+
+def test_body_timeout_waits_for_100_continue(server: LiveServer) -> None:
+    head = b"POST /api/late HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
+    head += b"Expect: 100-continue\r\nContent-Length: 5\r\n\r\n"
+    with _connect(server) as sock:
+        sock.sendall(head)
+        interim = b""
+        while not interim.endswith(b"\r\n\r\n"):  # sent when the handler reads
+            interim += sock.recv(1)
+        assert interim == b"HTTP/1.1 100 Continue\r\n\r\n"
+        sock.sendall(b"hello")
+        data = _read_all(sock, timeout=5)
+    response = RawResponse(data)
+    assert response.status == 200
+    assert orjson.loads(response.body) == {"length": 5}
 
 
 # --- head size and header count -------------------------------------------------------
