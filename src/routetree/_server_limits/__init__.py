@@ -17,7 +17,7 @@ limit                       what the client sees when it is passed          defa
 ``max_header_size``         431 and close                                   16 KiB
 ``max_headers``             431 and close                                   100
 ``max_pipelined``           the requests read are answered, then close      16
-``limit_concurrency``       503 at once (`ConcurrencyLimit`)                none
+``limit_concurrency``       503 at once (the ``_concurrency`` wrapper)      none
 ``shutdown_timeout``        in-flight requests cut off on SIGTERM           30 s
 ==========================  ==============================================  ==========
 
