@@ -169,6 +169,26 @@ def test_routes_json_sends_warnings_to_stderr(make_project: MakeProject) -> None
     )
 
 
+@pytest.mark.parametrize("command", ["dev", "start"])
+def test_http_parser_is_httptools_or_h11(command: str, tmp_path: Path) -> None:
+    result = _invoke(command, str(tmp_path), "--http", "zttp")
+    assert result.exit_code == 2
+    assert "'zttp' is not one of 'httptools', 'h11'" in result.output
+
+
+def test_start_with_workers_checks_the_server_config_first(
+    make_project: MakeProject,
+) -> None:
+    project = make_project(
+        {"app/api/users/route.py": GET, "routetree.toml": "[server]\nmax_headers = 0\n"}
+    )
+    result = _invoke("start", str(project), "--port", "0", "--workers", "2")
+    assert result.exit_code == 1
+    assert "routetree.toml: server.max_headers: Input should be greater" in (
+        result.stderr
+    )
+
+
 def test_routes_of_a_folder_without_app_is_one_clear_error(tmp_path: Path) -> None:
     result = _invoke("routes", str(tmp_path))
     assert result.exit_code == 1

@@ -20,6 +20,7 @@ from routetree._config import (
 )
 from routetree._errors import ConfigError
 from routetree._patterns import PathPattern
+from routetree._server_limits import ServerLimits
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -138,6 +139,51 @@ def test_valid_top_level_value(
     tmp_path: Path, toml: str, key: str, expected: object
 ) -> None:
     assert getattr(_load(tmp_path, toml), key) == expected
+
+
+def test_server_defaults_are_the_server_limits(tmp_path: Path) -> None:
+    assert load_config(tmp_path).server.limits == ServerLimits(
+        header_timeout=10,
+        body_timeout=30,
+        keep_alive_timeout=5,
+        max_header_size=16 * 1024,
+        max_headers=100,
+        max_pipelined=16,
+        limit_concurrency=None,
+        shutdown_timeout=30,
+    )
+
+
+def test_server_table_sets_every_limit(tmp_path: Path) -> None:
+    config = _load(
+        tmp_path,
+        """
+        [server]
+        header_timeout = 2.5
+        body_timeout = 60
+        keep_alive_timeout = 0
+        max_header_size = "8kb"
+        max_headers = 50
+        max_pipelined = 0
+        limit_concurrency = 200
+        shutdown_timeout = 10
+        """,
+    )
+    assert config.server.limits == ServerLimits(
+        header_timeout=2.5,
+        body_timeout=60,
+        keep_alive_timeout=0,
+        max_header_size=8192,
+        max_headers=50,
+        max_pipelined=0,
+        limit_concurrency=200,
+        shutdown_timeout=10,
+    )
+
+
+def test_server_table_is_read_from_pyproject(tmp_path: Path) -> None:
+    _write(tmp_path, "pyproject.toml", "[tool.routetree.server]\nmax_headers = 20\n")
+    assert load_config(tmp_path).server.max_headers == 20
 
 
 def test_trusted_networks(tmp_path: Path) -> None:
@@ -468,7 +514,50 @@ INVALID: list[tuple[str, str]] = [
         "bogus = 1",
         "bogus: unknown key 'bogus' (allowed: allowed_hosts, base_path, cors, headers, "
         "max_body_size, max_fields, max_files, max_part_size, redirects, rewrites, "
-        "trailing_slash, trusted_proxies)",
+        "server, trailing_slash, trusted_proxies)",
+    ),
+    # server
+    (
+        "[server]\nheader_timeout = 0",
+        "server.header_timeout: Input should be greater than 0 (got 0)",
+    ),
+    (
+        '[server]\nbody_timeout = "30s"',
+        "server.body_timeout: Input should be a valid number (got '30s')",
+    ),
+    (
+        "[server]\nkeep_alive_timeout = -1",
+        "server.keep_alive_timeout: Input should be greater than or equal to 0 "
+        "(got -1)",
+    ),
+    (
+        '[server]\nmax_header_size = "big"',
+        "server.max_header_size: max_header_size = 'big' is not a size",
+    ),
+    (
+        "[server]\nmax_header_size = 0",
+        "server.max_header_size: max_header_size = 0 would refuse every request",
+    ),
+    (
+        "[server]\nmax_headers = 0",
+        "server.max_headers: Input should be greater than or equal to 1 (got 0)",
+    ),
+    (
+        "[server]\nmax_pipelined = 1.5",
+        "server.max_pipelined: Input should be a valid integer (got 1.5)",
+    ),
+    (
+        "[server]\nlimit_concurrency = 0",
+        "server.limit_concurrency: Input should be greater than or equal to 1 (got 0)",
+    ),
+    (
+        "[server]\nshutdown_timeout = true",
+        "server.shutdown_timeout: Input should be a valid number (got True)",
+    ),
+    (
+        "[server]\nheaderTimeout = 5",
+        "server.headerTimeout: unknown key 'headerTimeout': did you mean "
+        "'header_timeout'? (keys are snake_case)",
     ),
 ]
 

@@ -26,11 +26,24 @@ from ._console import (
     stdout_console,
 )
 from ._env import env_files, load_env
-from ._errors import RouteTreeError
+from ._errors import ConfigError, RouteTreeError
 from ._manifest import write_manifest
 from ._new_project import create_project
 from ._project import Project, load_project
-from ._server import PortInUseError, bind_socket, display_url, run_workers, serve
+from ._server import (
+    PortInUseError,
+    bind_socket,
+    display_url,
+    project_limits,
+    run_workers,
+    serve,
+)
+from ._server_limits import (
+    HTTP_PARSERS,
+    ServerLimits,
+    available_http_parsers,
+    default_http_parser,
+)
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -43,6 +56,11 @@ _DIRECTORY = click.argument(
 )
 _HOST_HELP = "Interface to listen on. [env: HOST]"
 _PORT_HELP = "Port to listen on; 0 picks a free one. [env: PORT]"
+_HTTP = click.option(
+    "--http",
+    type=click.Choice(HTTP_PARSERS),
+    help="HTTP parser. [default: httptools if installed, else h11]",
+)
 
 
 def _fail(exc: Exception) -> NoReturn:
@@ -56,6 +74,27 @@ def _bind(host: str, port: int) -> socket.socket:
     try:
         return bind_socket(host, port)
     except PortInUseError as exc:
+        _fail(exc)
+
+
+def _http_parser(choice: str | None) -> str:
+    if choice is None:
+        return default_http_parser()
+    if choice not in available_http_parsers():
+        raise click.BadParameter(
+            f"{choice} is not installed: pip install {choice}, or use --http h11.",
+            param_hint="--http",
+        )
+    return choice
+
+
+def _server_limits(directory: Path) -> ServerLimits:
+    """Read only the ``[server]`` limits (the workers load the whole project)."""
+    from ._config import load_config
+
+    try:
+        return load_config(directory).server.limits
+    except ConfigError as exc:
         _fail(exc)
 
 
@@ -85,7 +124,8 @@ def cli(debug: bool) -> None:
     "--host", envvar="HOST", default="127.0.0.1", show_default=True, help=_HOST_HELP
 )
 @click.option("--port", envvar="PORT", default=3000, show_default=True, help=_PORT_HELP)
-def dev(directory: Path, host: str, port: int) -> None:
+@_HTTP
+def dev(directory: Path, host: str, port: int, http: str | None) -> None:
     """Serve in dev mode: reload on every change, tracebacks in 500s, request log.
 
     \b
@@ -95,6 +135,7 @@ def dev(directory: Path, host: str, port: int) -> None:
     from ._dev import run_dev
 
     configure_logging()
+    http = _http_parser(http)
     directory = directory.resolve()
     if not (directory / "app").is_dir():
         _fail(
@@ -110,7 +151,7 @@ def dev(directory: Path, host: str, port: int) -> None:
         env_files(directory, "development"),
         using=project_files(directory),
     )
-    run_dev(directory, sock)
+    run_dev(directory, sock, http=http)
 
 
 @cli.command()
@@ -157,21 +198,27 @@ def build(directory: Path) -> None:
     type=click.IntRange(min=1),
     help="Worker processes sharing the port.",
 )
-def start(directory: Path, host: str, port: int, workers: int) -> None:
+@_HTTP
+def start(
+    directory: Path, host: str, port: int, workers: int, http: str | None
+) -> None:
     """Serve in production mode (uses a fresh .routetree/ from build).
 
-    SIGTERM stops accepting and lets in-flight requests finish.
+    SIGTERM stops accepting and lets in-flight requests finish, for up to
+    [server] shutdown_timeout (30 s).
 
     \b
     Example:
       routetree start . --port 8000 --workers 2
     """
     configure_logging()
+    http = _http_parser(http)
     directory = directory.resolve()
     files = env_files(directory, "production")
     if workers > 1:
         if not (directory / "app").is_dir():
             _fail(RouteTreeError(f"No app/ folder in {directory}."))
+        limits = _server_limits(directory)
         sock = _bind(host, port)
         print_banner(
             f"production, {workers} workers",
@@ -179,7 +226,15 @@ def start(directory: Path, host: str, port: int, workers: int) -> None:
             files,
             using=project_files(directory),
         )
-        sys.exit(run_workers(directory, sock, workers))
+        sys.exit(
+            run_workers(
+                directory,
+                sock,
+                workers,
+                http=http,
+                shutdown_timeout=limits.shutdown_timeout,
+            )
+        )
     try:
         app = create_app(directory, use_manifest=True)
     except RouteTreeError as exc:
@@ -192,7 +247,7 @@ def start(directory: Path, host: str, port: int, workers: int) -> None:
         len(app.project.routes),
         using=project_files(directory),
     )
-    serve(app, sock)
+    serve(app, sock, http=http, limits=project_limits(app.project.config))
 
 
 @cli.command()

@@ -27,6 +27,8 @@ key                       value                                  default
 ``headers``               ``[[headers]]``: `HeaderRule`          ``[]``
 ``redirects``             ``[[redirects]]``: `RedirectRule`      ``[]``
 ``rewrites``              ``[[rewrites]]`` or a `RewritesConfig`  ``[]``
+``server``                a `ServerConfig` table: limits of      see `ServerConfig`
+                          ``routetree start`` and ``dev``
 ========================  =====================================  ==================
 
 Rule sources are matched, like Next.js's, against the path below ``base_path``.
@@ -56,6 +58,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     StrictBool,
+    StrictFloat,
     StrictInt,
     StrictStr,
     ValidationError,
@@ -73,6 +76,7 @@ from ._hosts import parse_host
 from ._patterns import PathPattern
 from ._request import DEFAULT_MAX_BODY_SIZE
 from ._segment_config import parse_byte_size, parse_count
+from ._server_limits import ServerLimits
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -92,6 +96,7 @@ __all__ = [
     "RedirectRule",
     "RewriteRule",
     "RewritesConfig",
+    "ServerConfig",
     "load_config",
 ]
 
@@ -594,6 +599,64 @@ def _proxy(entry: str) -> str:
 
 _Proxy = Annotated[StrictStr, AfterValidator(_proxy)]
 
+_SERVER = ServerLimits()  # the defaults, kept in one place
+_Seconds = Annotated[StrictFloat, Field(gt=0)]
+_SecondsOrZero = Annotated[StrictFloat, Field(ge=0)]
+
+
+class ServerConfig(_Model):
+    """``[server]``: what the server lets a client do, under ``start`` and ``dev``.
+
+    They apply when routetree runs the server (``routetree start``, its workers and
+    ``routetree dev``); under another ASGI server (``uvicorn asgi:app``) that
+    server's own settings apply instead. See `routetree._server_limits` for what a
+    client sees at each limit::
+
+        [server]
+        header_timeout = 10
+        max_header_size = "16kb"
+        limit_concurrency = 200
+
+    Attributes:
+        header_timeout: Seconds for a request line and headers to arrive, from the
+            connection's opening or the request's first byte (408 past it).
+        body_timeout: Seconds a body may go without a byte arriving (408, or close).
+        keep_alive_timeout: Seconds an idle connection stays open (0: close after
+            each response).
+        max_header_size: Bytes of the request line and headers (431 past it).
+        max_headers: Header lines of a request (431 past it).
+        max_pipelined: Requests sent in a row without waiting for an answer; the
+            connection is closed after answering them.
+        limit_concurrency: Requests served at once per process (503 past it), or
+            none for no limit.
+        shutdown_timeout: Seconds in-flight requests get to finish on SIGTERM.
+    """
+
+    header_timeout: _Seconds = _SERVER.header_timeout
+    body_timeout: _Seconds = _SERVER.body_timeout
+    keep_alive_timeout: _SecondsOrZero = _SERVER.keep_alive_timeout
+    max_header_size: int = _SERVER.max_header_size
+    max_headers: StrictInt = Field(default=_SERVER.max_headers, ge=1)
+    max_pipelined: StrictInt = Field(default=_SERVER.max_pipelined, ge=0)
+    limit_concurrency: StrictInt | None = Field(default=_SERVER.limit_concurrency, ge=1)
+    shutdown_timeout: _SecondsOrZero = _SERVER.shutdown_timeout
+
+    @field_validator("max_header_size", mode="before")
+    @classmethod
+    def _parse_size(cls, value: object) -> int:
+        try:
+            size = parse_byte_size(value, what="max_header_size")
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
+        if size < 1:
+            raise ValueError("max_header_size = 0 would refuse every request")
+        return size
+
+    @property
+    def limits(self) -> ServerLimits:
+        """The settings as the server takes them."""
+        return ServerLimits(**dict(self))  # the fields are its arguments
+
 
 class ProjectConfig(_Model):
     """The validated project config; see the module docstring for the keys.
@@ -612,6 +675,7 @@ class ProjectConfig(_Model):
         headers: Header rules, in order.
         redirects: Redirect rules, in order.
         rewrites: Rewrite rules by phase (a plain list is ``after_files``).
+        server: The server limits (``[server]``).
     """
 
     base_path: StrictStr = ""
@@ -626,6 +690,7 @@ class ProjectConfig(_Model):
     headers: tuple[HeaderRule, ...] = ()
     redirects: tuple[RedirectRule, ...] = ()
     rewrites: RewritesConfig = RewritesConfig()
+    server: ServerConfig = ServerConfig()
 
     @field_validator("base_path")
     @classmethod

@@ -102,8 +102,11 @@ class BrokenProjectApp:
         await response.send(send, head_only=scope["method"] == "HEAD")
 
 
-def run_dev(directory: Path, sock: socket.socket) -> None:
-    """Serve ``directory`` on ``sock`` in dev mode, reloading on changes."""
+def run_dev(directory: Path, sock: socket.socket, *, http: str) -> None:
+    """Serve ``directory`` on ``sock`` in dev mode, reloading on changes.
+
+    ``http`` names the HTTP parser each worker uses.
+    """
     stop = threading.Event()
     logging.getLogger("watchfiles").setLevel(logging.WARNING)
 
@@ -115,7 +118,7 @@ def run_dev(directory: Path, sock: socket.socket) -> None:
     # The environment before any .env file: each worker loads the files as they are now.
     env = dict(os.environ)
     console = stdout_console()
-    worker = spawn_worker(directory, sock, dev=True, env=env)
+    worker = spawn_worker(directory, sock, dev=True, env=env, http=http)
     try:
         for changes in watch(
             directory,
@@ -128,7 +131,7 @@ def run_dev(directory: Path, sock: socket.socket) -> None:
             shown = ", ".join(names[:3]) + (" ..." if len(names) > 3 else "")
             console.print(Text(f"↻ Reloading: {shown}", style="cyan"))
             stop_worker(worker, timeout=5)
-            worker = spawn_worker(directory, sock, dev=True, env=env)
+            worker = spawn_worker(directory, sock, dev=True, env=env, http=http)
     finally:
         stop_worker(worker, timeout=5)
 

@@ -2,7 +2,8 @@
 
 Binding before handing the socket to uvicorn lets ``--port 0`` print the port the OS
 chose, and turns "address in use" into a one-line error instead of a traceback. uvicorn
-picks uvloop and httptools when they are installed.
+picks uvloop when it is installed; the HTTP parser (httptools or h11) is uvicorn's,
+subclassed to enforce the server limits of `routetree._server_limits`.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import errno
 import gc
 import logging
+import math
 import os
 import signal
 import socket
@@ -21,16 +23,21 @@ from typing import TYPE_CHECKING
 
 import uvicorn
 
+from ._server_limits import ServerLimits, default_http_parser, protocol_class
+from ._server_limits._concurrency import ConcurrencyLimit
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
 
+    from ._config import ProjectConfig
     from ._types import ASGIApp
 
 __all__ = [
     "PortInUseError",
     "bind_socket",
     "display_url",
+    "project_limits",
     "run_workers",
     "serve",
     "spawn_worker",
@@ -40,7 +47,8 @@ __all__ = [
 logger = logging.getLogger("routetree")
 # A worker that dies this soon after starting is taken to be unable to start at all.
 _STARTUP_GRACE = 2.0
-_DRAIN_TIMEOUT = 35.0
+# How much longer than its shutdown_timeout a worker gets before it is killed.
+_DRAIN_MARGIN = 5.0
 
 
 class PortInUseError(OSError):
@@ -82,14 +90,39 @@ def display_url(sock: socket.socket) -> str:
     return f"http://{host}:{port}"
 
 
-def serve(app: ASGIApp, sock: socket.socket, *, graceful_timeout: float = 30) -> None:
+def project_limits(config: ProjectConfig | None) -> ServerLimits:
+    """The ``[server]`` limits of a project's config; the defaults without one."""
+    return ServerLimits() if config is None else config.server.limits
+
+
+def serve(
+    app: ASGIApp,
+    sock: socket.socket,
+    *,
+    http: str | None = None,
+    limits: ServerLimits | None = None,
+    shutdown_timeout: float | None = None,
+) -> None:
     """Serve ``app`` on an already bound socket until SIGINT or SIGTERM.
 
     On SIGTERM uvicorn stops accepting, lets in-flight requests finish for up to
-    ``graceful_timeout`` seconds, runs the lifespan shutdown and exits.
+    ``shutdown_timeout`` seconds (rounded up; default: the limits'), runs the
+    lifespan shutdown and exits.
+
+    Args:
+        app: The ASGI app.
+        sock: A bound, listening socket.
+        http: ``"httptools"`` or ``"h11"``; default: httptools if installed.
+        limits: What clients are allowed; default: `ServerLimits` ().
+        shutdown_timeout: Seconds to drain on SIGTERM instead of the limits'.
     """
+    limits = limits or ServerLimits()
+    if limits.limit_concurrency is not None:
+        app = ConcurrencyLimit(app, limits.limit_concurrency)
+    drain = limits.shutdown_timeout if shutdown_timeout is None else shutdown_timeout
     config = uvicorn.Config(
         app,
+        http=protocol_class(http or default_http_parser(), limits),
         lifespan="on",
         log_config=None,
         access_log=False,
@@ -97,7 +130,7 @@ def serve(app: ASGIApp, sock: socket.socket, *, graceful_timeout: float = 30) ->
         # Proxy headers are trusted only through routetree's own trusted_proxies
         # setting; uvicorn's default would believe X-Forwarded-For from localhost.
         proxy_headers=False,
-        timeout_graceful_shutdown=int(graceful_timeout),
+        timeout_graceful_shutdown=math.ceil(drain),
     )
     # Everything loaded so far (routes, their imports) lives as long as the process:
     # moving it out of the collector's sight keeps full collections short under load.
@@ -107,12 +140,18 @@ def serve(app: ASGIApp, sock: socket.socket, *, graceful_timeout: float = 30) ->
 
 
 def spawn_worker(
-    directory: Path, sock: socket.socket, *, dev: bool, env: Mapping[str, str]
+    directory: Path,
+    sock: socket.socket,
+    *,
+    dev: bool,
+    env: Mapping[str, str],
+    http: str,
 ) -> subprocess.Popen[bytes]:
     """Start ``python -m routetree._worker`` serving ``directory`` on ``sock``.
 
     The listening socket is inherited, so every worker accepts on the same port and a
-    restarted worker takes over without the port ever closing.
+    restarted worker takes over without the port ever closing. ``http`` names the
+    HTTP parser.
     """
     command = [
         sys.executable,
@@ -120,6 +159,8 @@ def spawn_worker(
         "routetree._worker",
         "--fd",
         str(sock.fileno()),
+        "--http",
+        http,
         str(directory),
     ]
     if dev:
@@ -138,10 +179,18 @@ def stop_worker(worker: subprocess.Popen[bytes], timeout: float) -> None:
             worker.wait()
 
 
-def run_workers(directory: Path, sock: socket.socket, count: int) -> int:
+def run_workers(
+    directory: Path,
+    sock: socket.socket,
+    count: int,
+    *,
+    http: str,
+    shutdown_timeout: float,
+) -> int:
     """Serve with ``count`` worker processes until SIGINT/SIGTERM; return an exit code.
 
-    A signal is passed on to every worker, which drains its in-flight requests. A
+    A signal is passed on to every worker, which drains its in-flight requests for up
+    to ``shutdown_timeout`` seconds; a worker still running 5 s later is killed. A
     worker that dies is replaced, unless it failed while starting (a broken project):
     then every worker is stopped and the exit code is 1.
     """
@@ -153,7 +202,10 @@ def run_workers(directory: Path, sock: socket.socket, count: int) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     env = dict(os.environ)
-    workers = [spawn_worker(directory, sock, dev=False, env=env) for _ in range(count)]
+    workers = [
+        spawn_worker(directory, sock, dev=False, env=env, http=http)
+        for _ in range(count)
+    ]
     started = [time.monotonic()] * count
     code = 0
     while not stopping.wait(0.2):
@@ -169,11 +221,13 @@ def run_workers(directory: Path, sock: socket.socket, count: int) -> int:
             logger.warning(
                 "Worker %s exited with %s; starting another", worker.pid, status
             )
-            workers[index] = spawn_worker(directory, sock, dev=False, env=env)
+            workers[index] = spawn_worker(
+                directory, sock, dev=False, env=env, http=http
+            )
             started[index] = time.monotonic()
     for worker in workers:
         if worker.poll() is None:
             worker.terminate()
     for worker in workers:
-        stop_worker(worker, timeout=_DRAIN_TIMEOUT)
+        stop_worker(worker, timeout=math.ceil(shutdown_timeout) + _DRAIN_MARGIN)
     return code

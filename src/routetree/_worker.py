@@ -23,7 +23,8 @@ from ._app import create_app
 from ._console import configure_logging, print_error, stdout_console
 from ._dev import BrokenProjectApp
 from ._errors import RouteTreeError
-from ._server import serve
+from ._server import project_limits, serve
+from ._server_limits import HTTP_PARSERS, ServerLimits
 
 if TYPE_CHECKING:
     from ._types import ASGIApp
@@ -36,6 +37,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m routetree._worker")
     parser.add_argument("--fd", type=int, required=True)
     parser.add_argument("--dev", action="store_true")
+    parser.add_argument("--http", choices=HTTP_PARSERS)
     parser.add_argument("directory", type=Path)
     args = parser.parse_args(argv)
     configure_logging()
@@ -43,8 +45,10 @@ def main(argv: list[str] | None = None) -> None:
         logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
     sock = socket.socket(fileno=args.fd)
     app: ASGIApp
+    limits = ServerLimits()  # a broken project's config may be what broke it
     try:
         built = create_app(args.directory, dev=args.dev, use_manifest=not args.dev)
+        limits = project_limits(built.project.config)
         routes = len(built.project.routes)
         noun = "route" if routes == 1 else "routes"
         stdout_console().print(Text(f"✓ Ready: {routes} {noun}", style="green"))
@@ -60,7 +64,15 @@ def main(argv: list[str] | None = None) -> None:
     sys.stdout.flush()
     if args.dev:
         app = AccessLog(app)
-    serve(app, sock, graceful_timeout=1 if args.dev else 30)
+    # dev restarts the worker on every save: in-flight requests get 1 s, not the
+    # production shutdown_timeout.
+    serve(
+        app,
+        sock,
+        http=args.http,
+        limits=limits,
+        shutdown_timeout=1 if args.dev else None,
+    )
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """One real server of tests/apps/security per test module and per HTTP parser.
 
-`PARSERS` lists the ``--http`` values of ``routetree start`` the suite runs under;
-``None`` starts it without ``--http`` (uvicorn's own choice). Every test that takes the
+`PARSERS` lists the ``--http`` values of ``routetree start`` the suite runs under (the
+parsers differ in what they let through, so every case runs under each); ``None``
+would start it without ``--http``. Every test that takes the
 ``server`` fixture runs once per entry, against one server started for its module.
 """
 
@@ -18,7 +19,7 @@ from tests.security.project import PROJECT, SecurityServer
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-PARSERS: tuple[str | None, ...] = (None,)
+PARSERS: tuple[str | None, ...] = ("httptools", "h11")
 
 
 def _parser_id(parser: str | None) -> str:

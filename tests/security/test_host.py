@@ -32,7 +32,8 @@ def test_cve_2026_34525_two_host_headers_are_400(entry_server: LiveServer) -> No
         entry_server, b"Host: 127.0.0.1\r\nHost: api.example.com\r\n"
     )
     assert status == 400
-    assert b"more than one Host" in body
+    # h11 refuses it itself; under httptools routetree does, and says why.
+    assert b"more than one Host" in body or b"Invalid HTTP request" in body
 
 
 def test_http_1_1_without_host_is_400(entry_server: LiveServer) -> None:
