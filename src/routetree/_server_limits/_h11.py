@@ -132,6 +132,7 @@ class LimitedH11Protocol(ConnectionWatch, H11Protocol):
         if self._conn.refused is not None:
             self.refuse(431, self._conn.refused, linger=True)
         elif not self.stopped and not self.transport.is_closing():
+            self.close_after_answer()
             cycle = self.cycle
             self.watch(
                 self._conn.their_state is h11.SEND_BODY,

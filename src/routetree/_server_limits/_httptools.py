@@ -105,6 +105,7 @@ class LimitedHttpToolsProtocol(ConnectionWatch, HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         """Note that a body may follow (its length is read when it comes)."""
         _on_headers_complete(self)
+        self.close_after_answer()
         self._in_body = True
         self._body_left = None
 

@@ -28,6 +28,11 @@ _EARLY = 0.01
 # connection closes: closing with unread bytes resets it, and the client might lose
 # the answer.
 _LINGER = 1.0
+# On shutdown (SIGTERM, a dev reload), how long a connection with no request in
+# progress stays open: a request already on its way (sent on a kept-alive connection,
+# or on one just accepted) is then answered, with Connection: close, instead of being
+# cut off unanswered.
+SHUTDOWN_GRACE = 0.5
 
 
 class Cycle(Protocol):
@@ -68,6 +73,7 @@ class ConnectionWatch:
     _timer: asyncio.TimerHandle | None
     _timer_at: float
     stopped: bool
+    draining: bool
 
     def init_watch(self) -> None:
         """Set the watch up; call from ``__init__``."""
@@ -75,6 +81,7 @@ class ConnectionWatch:
         self._deadline = self._timer_at = 0.0
         self._timer = None
         self.stopped = False  # a limit ended the reading: later bytes are dropped
+        self.draining = False  # the server is shutting down (see shutdown)
 
     def current_cycle(self) -> Cycle | None:
         """The request the parser is on (uvicorn's ``self.cycle``), if any yet."""
@@ -123,6 +130,33 @@ class ConnectionWatch:
                 self._arm(_HEAD, self.limits.header_timeout)
         else:
             self._phase = _NONE
+
+    def shutdown(self) -> None:
+        """Called by uvicorn when the server stops: close, but not under a request.
+
+        uvicorn closes a connection at once when no response is in progress, which
+        loses a request whose bytes are on their way but not read yet. Such a
+        connection is kept for `SHUTDOWN_GRACE` seconds: a request arriving then is
+        answered with ``Connection: close`` (see `close_after_answer`), and the
+        connection closes after it or when the grace ends.
+        """
+        cycle = self.current_cycle()
+        busy = cycle is not None and not cycle.response_complete
+        if busy or self.draining or self.stopped:
+            super().shutdown()  # type: ignore[misc]
+            return
+        self.draining = True
+        self.loop.call_later(SHUTDOWN_GRACE, self._end_drain)
+
+    def close_after_answer(self) -> None:
+        """While draining, answer the request just read with Connection: close."""
+        cycle = self.current_cycle()
+        if self.draining and cycle is not None and not cycle.response_started:
+            cycle.keep_alive = False
+
+    def _end_drain(self) -> None:
+        if not self.transport.is_closing():
+            super().shutdown()  # type: ignore[misc]
 
     def refuse(self, status: int, detail: str, *, linger: bool = False) -> None:
         """Answer ``status`` with routetree's JSON error, close, and read no more.
