@@ -255,4 +255,7 @@ def test_accepted_patterns_refuse_long_near_misses_quickly(
     pattern = PathPattern(source)
     started = time.perf_counter()
     assert pattern.match(path) is None
-    assert time.perf_counter() - started < 0.1
+    # Backtracking would take seconds to hours here; a linear match takes milliseconds,
+    # or about a tenth of a second for 30,000 segments under coverage on a busy CI
+    # machine, hence the margin.
+    assert time.perf_counter() - started < 1.0
