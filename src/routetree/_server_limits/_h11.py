@@ -85,16 +85,6 @@ class LimitedH11Protocol(ConnectionWatch, H11Protocol):
         self.init_watch()
         self._pipelined = 0  # requests in a row sent before the previous answer
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        """Start the header timeout with the connection."""
-        super().connection_made(transport)
-        self.start_watch()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        """Stop the timer."""
-        super().connection_lost(exc)
-        self.stop_watch()
-
     def data_received(self, data: bytes) -> None:
         """Parse as uvicorn does, then answer a refused head or re-arm the timer."""
         if self.stopped:

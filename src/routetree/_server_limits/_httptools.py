@@ -65,16 +65,6 @@ class LimitedHttpToolsProtocol(ConnectionWatch, HttpToolsProtocol):
         self._body_left: int | None = None
         self._pipelined = 0  # requests in a row sent before the previous answer
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        """Start the header timeout with the connection."""
-        super().connection_made(transport)
-        self.start_watch()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        """Stop the timer."""
-        super().connection_lost(exc)
-        self.stop_watch()
-
     def data_received(self, data: bytes) -> None:
         """Check each head before it is parsed; feed the read in slices."""
         if self.stopped:

@@ -74,6 +74,7 @@ class ConnectionWatch:
     _timer_at: float
     stopped: bool
     draining: bool
+    _held: bool
 
     def init_watch(self) -> None:
         """Set the watch up; call from ``__init__``."""
@@ -82,6 +83,7 @@ class ConnectionWatch:
         self._timer = None
         self.stopped = False  # a limit ended the reading: later bytes are dropped
         self.draining = False  # the server is shutting down (see shutdown)
+        self._held = False  # the server held the body back at the timer's last check
 
     def current_cycle(self) -> Cycle | None:
         """The request the parser is on (uvicorn's ``self.cycle``), if any yet."""
@@ -98,6 +100,16 @@ class ConnectionWatch:
     def hand_over(self) -> None:
         """Stop watching: an upgrade gives the connection to another protocol."""
         self.stopped = True
+        self.stop_watch()
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        """Start the header timeout with the connection."""
+        super().connection_made(transport)  # type: ignore[misc]
+        self.start_watch()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        """Stop the timer."""
+        super().connection_lost(exc)  # type: ignore[misc]
         self.stop_watch()
 
     def start_watch(self) -> None:
@@ -124,6 +136,7 @@ class ConnectionWatch:
         """
         if body:
             if progress or self._phase != _BODY:
+                self._held = False
                 self._arm(_BODY, self.limits.body_timeout)
         elif head:
             if self._phase != _HEAD:
@@ -212,6 +225,12 @@ class ConnectionWatch:
                 self.stopped = True
                 self.transport.close()
         elif self._server_holds_body():
+            self._arm(_BODY, self.limits.body_timeout)
+            self._held = True
+        elif self._held:
+            # The hold ended at some point since the last check ("100 Continue" just
+            # went out, say): the client's time starts now, not at the last check.
+            self._held = False
             self._arm(_BODY, self.limits.body_timeout)
         else:
             self._body_timed_out()
