@@ -80,10 +80,7 @@ class LimitedH11Protocol(ConnectionWatch, H11Protocol):
     ) -> None:
         super().__init__(config, server_state, app_state, _loop)
         self._conn = self.conn = _Connection(self.limits)
-        # uvicorn types it int (its CLI takes whole seconds); call_later takes floats.
-        self.timeout_keep_alive = self.limits.keep_alive_timeout  # type: ignore[assignment]
         self.init_watch()
-        self._pipelined = 0  # requests in a row sent before the previous answer
 
     def data_received(self, data: bytes) -> None:
         """Parse as uvicorn does, then answer a refused head or re-arm the timer."""

@@ -51,8 +51,6 @@ class LimitedHttpToolsProtocol(ConnectionWatch, HttpToolsProtocol):
         _loop: asyncio.AbstractEventLoop | None = None,
     ) -> None:
         super().__init__(config, server_state, app_state, _loop)
-        # uvicorn types it int (its CLI takes whole seconds); call_later takes floats.
-        self.timeout_keep_alive = self.limits.keep_alive_timeout  # type: ignore[assignment]
         self.init_watch()
         self._head_bytes = 0  # of the unfinished head, as sent
         self._head_lines = 0  # the line feeds in it
@@ -63,7 +61,6 @@ class LimitedHttpToolsProtocol(ConnectionWatch, HttpToolsProtocol):
         # Bytes of a Content-Length body still to come; -1: chunked; None: not known
         # yet (a request without a body never needs to know).
         self._body_left: int | None = None
-        self._pipelined = 0  # requests in a row sent before the previous answer
 
     def data_received(self, data: bytes) -> None:
         """Check each head before it is parsed; feed the read in slices."""

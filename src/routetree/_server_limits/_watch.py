@@ -67,17 +67,22 @@ class ConnectionWatch:
     transport: asyncio.Transport
     flow: FlowControl
     server_state: ServerState
+    timeout_keep_alive: int
 
     _phase: int
     _deadline: float
     _timer: asyncio.TimerHandle | None
     _timer_at: float
+    _pipelined: int
     stopped: bool
     draining: bool
     _held: bool
 
     def init_watch(self) -> None:
-        """Set the watch up; call from ``__init__``."""
+        """Set the watch and the keep-alive timeout up; call from ``__init__``."""
+        # uvicorn types it int (its CLI takes whole seconds); call_later takes floats.
+        self.timeout_keep_alive = self.limits.keep_alive_timeout  # type: ignore[assignment]
+        self._pipelined = 0  # requests in a row sent before the previous answer
         self._phase = _NONE
         self._deadline = self._timer_at = 0.0
         self._timer = None
