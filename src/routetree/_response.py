@@ -29,7 +29,6 @@ import anyio.to_thread
 from ._cookies import ResponseCookies
 from ._headers import MutableHeaders
 from ._json import encode_json
-from ._url import encode_location
 
 if TYPE_CHECKING:
     from ._headers import HeadersInit
@@ -165,7 +164,8 @@ class Response:
                 f"Invalid redirect status {status}: use one of 301, 302, 303, 307 "
                 "or 308."
             )
-        return cls(None, status=status, headers={"location": encode_location(url)})
+        # The headers encode (and check) any location value: see MutableHeaders.
+        return cls(None, status=status, headers={"location": url})
 
     @classmethod
     def next(
