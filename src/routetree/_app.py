@@ -1,11 +1,15 @@
 """The ASGI application: `create_app` and the request pipeline.
 
 Everything is built in `create_app`: routes discovered, validated and imported, the trie
-built, per-route limits and ``Allow`` values computed. A request then costs a path
-check, a trie walk and a dict lookup:
+built, per-route limits and ``Allow`` values computed. A request then costs a scan of
+its headers, a path check, a trie walk and a dict lookup:
 
-1. a method outside the seven -> 400;
-2. a malformed percent escape in the path -> 400;
+1. no ``Host`` or two, a ``Host`` that is invalid or not allowed, an HTTP version
+   other than 1.0/1.1/2/3, ambiguous ``Transfer-Encoding`` -> 400
+   (`routetree._request_checks`; only a ``Host`` value not seen before, or anything
+   unusual, is checked in full);
+2. a method outside the seven, a target that is not a path (``*`` but for ``OPTIONS``),
+   a malformed percent escape in the path -> 400;
 3. a trailing slash -> 308 to the path without it (query kept);
 4. no route -> 404; the route lacks the method -> 204 for OPTIONS, else 405 (both with
    ``Allow``);
