@@ -16,6 +16,12 @@ MakeProject = Callable[[Mapping[str, str]], Path]
 
 
 @pytest.fixture
+def anyio_backend() -> str:
+    """Run ``@pytest.mark.anyio`` tests on asyncio, the loop routetree's servers use."""
+    return "asyncio"
+
+
+@pytest.fixture
 def make_project(tmp_path: Path) -> MakeProject:
     """Return a function writing ``{relative path: source}`` into a new project."""
     counter = iter(range(1_000_000))

@@ -20,11 +20,6 @@ if TYPE_CHECKING:
 ROUTE = "app/api/x/route.py"
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def _raw(path: str) -> httpx.URL:
     """A URL whose path is sent byte for byte, without httpx's normalisation."""
     return httpx.URL("http://testserver").copy_with(raw_path=path.encode())

@@ -19,11 +19,6 @@ if TYPE_CHECKING:
     from routetree._types import Message
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 LARGE_JSON = json.dumps(
     [{"id": i, "name": f"user {i}", "email": f"u{i}@example.com"} for i in range(200)]
 ).encode()

@@ -19,11 +19,6 @@ BOUNDARY = "----routetreeBoundary7MA4YWxk"
 MULTIPART = f"multipart/form-data; boundary={BOUNDARY}"
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def _part(
     name: str,
     value: bytes,

@@ -95,11 +95,6 @@ def record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def _entries(record: Path) -> list[Any]:
     return [json.loads(line) for line in record.read_text().splitlines()]
 

@@ -17,11 +17,6 @@ ROUTE = "app/api/x/route.py"
 INTERNAL_ERROR = b'{"error":"Internal Server Error"}'
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 # --- arities --------------------------------------------------------------------------
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from routetree._conditions import Condition
+from routetree._config._conditions import Condition
 from routetree._errors import ConfigError
 from routetree._middleware import MatcherRule, compile_matcher
-from tests.test_conditions import FakeRequest
+from tests.config.test_conditions import FakeRequest
 
 WHERE = "middleware.py"
 

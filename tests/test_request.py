@@ -20,11 +20,6 @@ if TYPE_CHECKING:
 ROUTE = "app/api/x/route.py"
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
 def _client(make_project: MakeProject, source: str) -> TestClient:
     return TestClient(make_project({ROUTE: source}))
 

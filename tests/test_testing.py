@@ -28,11 +28,6 @@ async def GET(request: Request) -> Response:
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def project(make_project: MakeProject) -> Path:
     return make_project({"app/api/hello/route.py": HELLO})
 

@@ -1,5 +1,5 @@
 """``python -m routetree``: the command line."""
 
-from ._cli import main
+from ._server._cli import main
 
 main()

@@ -26,9 +26,8 @@ from typing import TYPE_CHECKING
 import anyio
 
 from ._compression import GzipSend, accepts_gzip
+from ._config._env import Mode, load_env
 from ._context import current_request
-from ._discovery import find_app_dir
-from ._env import Mode, load_env
 from ._error_responses import error_response, internal_error_response
 from ._forms import DEFAULT_FORM_LIMITS, FormLimits
 from ._headers import Headers
@@ -41,13 +40,14 @@ from ._invoke import (
     run_after_callbacks,
     run_handler,
 )
-from ._loader import HTTP_METHODS
-from ._matcher import Matcher
 from ._pipeline import Pipeline
-from ._project import Project, load_project
 from ._request import DEFAULT_MAX_BODY_SIZE, ClientDisconnectedError, Request
 from ._request_checks import RequestChecks
 from ._response import Response
+from ._routing._discovery import find_app_dir
+from ._routing._loader import HTTP_METHODS
+from ._routing._matcher import Matcher
+from ._routing._project import Project, load_project
 from ._url import (
     check_percent_escapes,
     encode_location,
@@ -57,8 +57,8 @@ from ._url import (
 
 if TYPE_CHECKING:
     from ._context import RequestState
-    from ._loader import Handler
-    from ._matcher import Params
+    from ._routing._loader import Handler
+    from ._routing._matcher import Params
     from ._types import Receive, Scope, Send
 
 __all__ = ["RouteTreeApp", "create_app"]

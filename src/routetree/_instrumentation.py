@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import anyio.to_thread
 
 from ._errors import RouteImportError
-from ._loader import import_file
+from ._routing._loader import import_file
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -38,9 +38,9 @@ from ._response import MiddlewareDirective, Response
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ._loader import Handler, LoadedRoute
-    from ._matcher import Params
     from ._request import Request
+    from ._routing._loader import Handler, LoadedRoute
+    from ._routing._matcher import Params
 
 __all__ = [
     "CompiledRoute",

@@ -37,10 +37,10 @@ from typing import TYPE_CHECKING
 
 import anyio.to_thread
 
-from ._conditions import Condition, RequestView, check_conditions
+from ._config._conditions import Condition, RequestView, check_conditions
+from ._config._patterns import PathPattern
 from ._errors import ConfigError, RouteImportError, RouteTreeError
-from ._loader import import_file
-from ._patterns import PathPattern
+from ._routing._loader import import_file
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -21,7 +21,7 @@ import logging
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from ._cors import is_preflight
+from ._config._cors import is_preflight
 from ._error_responses import error_response
 from ._middleware import RequestConditions
 from ._request import Request
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from ._app import RouteTreeApp
-    from ._config import ProjectConfig, RewriteRule
+    from ._config._loading import ProjectConfig, RewriteRule
     from ._middleware import Middleware
     from ._types import Message, Receive, Scope, Send
 
@@ -78,7 +78,7 @@ class Pipeline:
         middleware: Middleware | None,
     ) -> None:
         if config is None:  # middleware without a config file: every default
-            from ._config import ProjectConfig
+            from ._config._loading import ProjectConfig
 
             config = ProjectConfig()
         self.app = app

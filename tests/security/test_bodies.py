@@ -2,9 +2,10 @@
 
 What is already tested through a real server elsewhere is not repeated here:
 ``{bad json``, an empty body and 5,000 ``[`` are 400s in
-``tests/test_server.py::test_malformed_json_is_400_located``, a ``Content-Length`` over
-the limit is a 413 in ``test_body_over_limit_is_413_by_content_length``, and ``form()``
-on a JSON body is a 415 in ``test_form_on_json_body_is_415``.
+``tests/server/test_serve.py::test_malformed_json_is_400_located``, a
+``Content-Length`` over the limit is a 413 in
+``test_body_over_limit_is_413_by_content_length``, and ``form()`` on a JSON body is a
+415 in ``test_form_on_json_body_is_415``.
 """
 
 from __future__ import annotations

@@ -4,9 +4,10 @@ Most tests run against ``routetree start``; the log-injection and dev-exposure c
 against ``routetree dev``, which logs one line per request and shows tracebacks. The
 tree's ``instrumentation.py`` has an ``on_request_error`` that always raises.
 
-Already tested through a real server: ``tests/test_server.py`` checks a plain handler
-exception is the generic 500 (``test_handler_exception_is_500_without_leak``), and
-``tests/test_dev.py`` that dev mode shows tracebacks to a local client
+Already tested through a real server: ``tests/server/test_serve.py`` checks a plain
+handler exception is the generic 500
+(``test_handler_exception_is_500_without_leak``), and ``tests/server/test_dev.py``
+that dev mode shows tracebacks to a local client
 (``test_dev_shows_handler_tracebacks``).
 """
 

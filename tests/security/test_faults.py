@@ -5,9 +5,9 @@ reload, on the tree under ``tests/apps/security_faults/faults`` (the reload on a
 made by ``make_project``). Tests that end their server (signals, a killed worker,
 reloads) start one of their own; the rest share one.
 
-Already tested through a real server in ``tests/test_server.py``: one in-flight request
-drains on SIGTERM (``test_single_process_start_drains_on_sigterm``) and an endless
-stream ticking every 50 ms stops when its client leaves
+Already tested through a real server in ``tests/server/test_serve.py``: one in-flight
+request drains on SIGTERM (``test_single_process_start_drains_on_sigterm``) and an
+endless stream ticking every 50 ms stops when its client leaves
 (``test_endless_stream_stops_when_client_leaves``).
 """
 
@@ -134,7 +134,7 @@ def under_load(
 
 
 def worker_pids(supervisor: int) -> list[int]:
-    """Process ids of the ``routetree._worker`` children of ``supervisor``."""
+    """Process ids of the ``routetree._server._worker`` children of ``supervisor``."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -142,7 +142,7 @@ def worker_pids(supervisor: int) -> list[int]:
             command = (stat.parent / "cmdline").read_bytes()
         except (OSError, IndexError, ValueError):
             continue
-        if parent == supervisor and b"routetree._worker" in command:
+        if parent == supervisor and b"routetree._server._worker" in command:
             found.append(int(stat.parent.name))
     return sorted(found)
 

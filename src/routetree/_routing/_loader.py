@@ -1,0 +1,245 @@
+"""Import one ``route.py`` and collect what it exports.
+
+Each route file is imported under a unique module name derived from its path
+(``_routetree_routes.<project>.api.users._5bid_5d.route``), so two ``route.py`` files
+never share a module and ``[id]``-style folder names need not be identifiers. The module
+is in `sys.modules` while it executes, so dataclasses and pydantic models defined in it
+work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import inspect
+import logging
+import re
+import sys
+import traceback
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from .._errors import RouteImportError
+from ._segment_config import SegmentConfig, read_segment_config
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+    from types import ModuleType
+
+    from ._discovery import RouteDefinition
+
+__all__ = [
+    "HTTP_METHODS",
+    "Handler",
+    "LoadedRoute",
+    "import_file",
+    "load_route",
+    "module_name_for",
+]
+
+logger = logging.getLogger("routetree")
+
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+_UNCACHEABLE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+# "_" is escaped too, so "rss.xml" (rss_2exml) and "rss_2exml" (rss_5f2exml) differ.
+_NON_IDENTIFIER = re.compile(r"[^0-9A-Za-z]")
+
+
+@dataclass(frozen=True, slots=True)
+class Handler:
+    """One exported method function of a route file.
+
+    Attributes:
+        method: The HTTP method it answers.
+        func: The function as exported.
+        arity: How many of ``(request, context)`` it takes: 0, 1 or 2.
+        is_async: Whether it runs on the event loop (else in a worker thread).
+    """
+
+    method: str
+    func: Callable[..., object]
+    arity: int
+    is_async: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedRoute:
+    """A route file after import: its handlers, segment config and lint warnings."""
+
+    definition: RouteDefinition
+    module_name: str
+    handlers: dict[str, Handler]
+    config: SegmentConfig
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        """``"dynamic"``, ``"static"`` or ``"prerendered"``.
+
+        The kind as ``next build`` classifies it. A GET is cached (static) only with
+        ``dynamic = "force-static"`` or ``"error"``, a ``revalidate`` of False or above
+        0, or ``generate_static_params`` (prerendered), and only when the file exports
+        no POST, PUT, PATCH, DELETE or OPTIONS.
+        """
+        config = self.config
+        if "GET" not in self.handlers or _UNCACHEABLE_METHODS & self.handlers.keys():
+            return "dynamic"
+        if config.generate_static_params is not None:
+            return "prerendered"
+        revalidate = config.revalidate
+        if (
+            config.dynamic in ("force-static", "error")
+            or revalidate is False
+            or (revalidate is not None and revalidate > 0)
+        ):
+            return "static"
+        return "dynamic"
+
+
+def module_name_for(project_dir: Path, relative_file: str) -> str:
+    """Return the unique module name a route file is imported under."""
+    digest = hashlib.sha1(str(project_dir).encode(), usedforsecurity=False).hexdigest()[
+        :10
+    ]
+    parts = relative_file.removesuffix(".py").split("/")[1:]
+    escaped = [_NON_IDENTIFIER.sub(lambda m: f"_{ord(m.group()):x}", p) for p in parts]
+    return ".".join([f"_routetree_routes_{digest}", *escaped])
+
+
+def load_route(project_dir: Path, definition: RouteDefinition) -> LoadedRoute:
+    """Import a route file and collect its handlers, segment config and warnings.
+
+    Raises:
+        RouteImportError: The file fails to import (its traceback is in the message) or
+            a handler takes parameters routetree cannot pass.
+        ConfigError: A segment config constant has an invalid value.
+    """
+    where = definition.relative_file
+    name = module_name_for(project_dir, where)
+    module = import_file(name, definition.file, where)
+    handlers: dict[str, Handler] = {}
+    for method in HTTP_METHODS:
+        func = getattr(module, method, None)
+        if func is None:
+            continue
+        if not callable(func):
+            raise RouteImportError(
+                f"{method} in {where} is a {type(func).__name__}, not a function. "
+                f"Export `async def {method}(request, context)` or remove the name."
+            )
+        handlers[method] = Handler(
+            method, func, _arity(func, method, where), _is_async(func)
+        )
+    return LoadedRoute(
+        definition,
+        name,
+        handlers,
+        read_segment_config(module, where),
+        _lint(module, where),
+    )
+
+
+def import_file(name: str, file: Path, where: str) -> ModuleType:
+    """Import ``file`` as module ``name``.
+
+    A failure is a `RouteImportError` naming ``where``. The error message carries the
+    traceback of the user's own frames only.
+    """
+    spec = importlib.util.spec_from_file_location(name, file)
+    if spec is None or spec.loader is None:
+        raise RouteImportError(f"Cannot import {where}: Python has no loader for it.")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException as exc:
+        sys.modules.pop(name, None)
+        if not isinstance(exc, Exception):
+            raise
+        hint = ""
+        if isinstance(exc, ImportError) and (
+            "relative import" in str(exc) or name.partition(".")[0] in str(exc)
+        ):
+            hint = (
+                "\nRoute files are loaded by path, not as a package: import absolutely "
+                "from the project folder, e.g. `from app.api._lib.helpers import x` or "
+                "`from lib.db import db`."
+            )
+        raise RouteImportError(
+            f"Failed to import {where}:\n{_user_traceback(exc)}{hint}"
+        ) from exc
+    return module
+
+
+def _user_traceback(exc: Exception) -> str:
+    # The user's frames only: importlib's and this module's frames are noise to them.
+    frames = [
+        frame
+        for frame in traceback.extract_tb(exc.__traceback__)
+        if not frame.filename.startswith("<frozen") and frame.filename != __file__
+    ]
+    lines = ["Traceback (most recent call last):\n"] if frames else []
+    lines += traceback.format_list(frames)
+    lines += traceback.format_exception_only(exc)
+    return "".join(lines).rstrip()
+
+
+def _arity(func: Callable[..., object], method: str, where: str) -> int:
+    try:
+        signature = inspect.signature(func)
+    except (TypeError, ValueError):
+        return 2
+    positional = 0
+    for parameter in signature.parameters.values():
+        if parameter.kind is parameter.VAR_POSITIONAL:
+            return 2
+        if parameter.kind in (
+            parameter.POSITIONAL_ONLY,
+            parameter.POSITIONAL_OR_KEYWORD,
+        ):
+            if positional == 2 and parameter.default is parameter.empty:
+                raise RouteImportError(
+                    f"{method} in {where} takes more than two parameters. "
+                    "A handler takes (), (request) or (request, context): "
+                    f"def {method}(request, context)."
+                )
+            positional += 1
+        elif (
+            parameter.kind is parameter.KEYWORD_ONLY
+            and parameter.default is parameter.empty
+        ):
+            raise RouteImportError(
+                f"{method} in {where} has a required keyword-only parameter "
+                f"{parameter.name!r} that routetree cannot pass. A handler takes (), "
+                "(request) or (request, context)."
+            )
+    return min(positional, 2)
+
+
+def _is_async(func: Callable[..., object]) -> bool:
+    return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(
+        getattr(func, "__call__", None)  # noqa: B004 - async callable objects count too
+    )
+
+
+def _lint(module: ModuleType, where: str) -> list[str]:
+    warnings: list[str] = []
+    exported = False
+    for method in HTTP_METHODS:
+        if callable(getattr(module, method, None)):
+            exported = True
+        lower = method.lower()
+        if callable(module.__dict__.get(lower)):
+            warnings.append(
+                f"Detected lowercase method '{lower}' in '{where}'. Export the "
+                f"uppercase '{method}' method name to fix this error."
+            )
+    if not exported:
+        warnings.append(
+            f"No HTTP methods exported in '{where}'. Export a function named for each "
+            "HTTP method it answers (GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS)."
+        )
+    for warning in warnings:
+        logger.warning(warning)
+    return warnings

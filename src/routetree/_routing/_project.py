@@ -1,0 +1,86 @@
+"""Load a whole project.
+
+Discover, validate and import every route, once, before serving.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .._instrumentation import Instrumentation, load_instrumentation
+from .._middleware import Middleware, load_middleware
+from ._discovery import discover_routes
+from ._loader import LoadedRoute, load_route
+from ._manifest import read_manifest
+from ._routetable import precedence_key, validate_route_tree
+
+if TYPE_CHECKING:
+    from .._config._loading import ProjectConfig
+
+__all__ = ["Project", "load_project"]
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """A loaded project: its folder and its routes in precedence order."""
+
+    directory: Path
+    routes: list[LoadedRoute]
+    instrumentation: Instrumentation | None = None
+    # None when the project has no routetree.toml nor [tool.routetree]: validating
+    # the config needs pydantic, which such a project never imports.
+    config: ProjectConfig | None = None
+    middleware: Middleware | None = None
+
+    @property
+    def warnings(self) -> list[str]:
+        """Every lint warning of every route file (lowercase names, no handler...)."""
+        return [warning for route in self.routes for warning in route.warnings]
+
+
+def load_project(project_dir: str | Path, *, use_manifest: bool = False) -> Project:
+    """Discover, validate and import the routes of the project in ``project_dir``.
+
+    The project folder is put on `sys.path` first, so route files import shared code
+    absolutely (``from lib.db import db``).
+
+    Args:
+        project_dir: The folder that contains ``app/``.
+        use_manifest: Take the route list from a fresh ``.routetree/`` manifest
+            (written by ``routetree build``) instead of walking and validating the
+            tree; a missing or stale manifest is ignored.
+
+    Raises:
+        RouteTreeError: No ``app/`` folder, an invalid tree, a route that fails to
+            import or an invalid segment config; the message names the files and
+            the fix.
+    """
+    directory = Path(project_dir).resolve()
+    if str(directory) not in sys.path:
+        sys.path.insert(0, str(directory))
+    ordered = read_manifest(directory) if use_manifest else None
+    if ordered is None:
+        definitions = discover_routes(directory)
+        validate_route_tree(definitions)
+        ordered = sorted(definitions, key=precedence_key)
+    config = _load_config_if_any(directory)
+    instrumentation = load_instrumentation(directory)
+    middleware = load_middleware(directory)
+    routes = [load_route(directory, d) for d in ordered]
+    return Project(directory, routes, instrumentation, config, middleware)
+
+
+def _load_config_if_any(directory: Path) -> ProjectConfig | None:
+    # A cheap look first; any mention of routetree in pyproject.toml gets the full
+    # (validating) load, so a broken [tool.routetree] is still reported.
+    pyproject = directory / "pyproject.toml"
+    if not (directory / "routetree.toml").is_file() and not (
+        pyproject.is_file() and b"routetree" in pyproject.read_bytes()
+    ):
+        return None
+    from .._config._loading import load_config
+
+    return load_config(directory)

@@ -1,0 +1,20 @@
+"""The ``routetree`` command and the processes that serve a project.
+
+`._cli` is the click group (``dev``, ``build``, ``start``, ``routes``, ``new``); what
+it prints goes through `._console` (rich). The commands pass through here:
+
+- ``routetree dev``: `._dev` binds the port once, then runs the project in a
+  `._worker` process that it replaces on every change (watchfiles); `._access_log`
+  prints one line per request.
+- ``routetree start``: `._serve` binds the socket itself (so ``--port 0`` can print
+  the port and "address in use" is one line), then serves the app under uvicorn in
+  this process, or in ``--workers N`` `._worker` processes that share the socket.
+  `._limits` subclasses uvicorn's HTTP protocols to bound slow and oversized clients
+  (header and body timeouts, header size and count, pipelining, concurrency).
+- ``routetree build`` and ``routes`` load the project (`routetree._routing`) and
+  print its route table; ``routetree new`` copies the template in ``_scaffold/``
+  (`._new_project`).
+
+Nothing here runs per request except `._limits` and `._access_log`; the request
+path is `routetree._app`.
+"""

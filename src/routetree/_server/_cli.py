@@ -1,0 +1,298 @@
+"""The ``routetree`` command line (a click group): dev, build, start, routes, new.
+
+Every command takes the project folder (default ``.``). A broken project is one
+message naming the file and the fix, with exit code 1; ``--debug`` shows the Python
+traceback too.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+import click
+import orjson
+
+from .._app import create_app
+from .._config._env import env_files, load_env
+from .._errors import ConfigError, RouteTreeError
+from .._routing._manifest import write_manifest
+from .._routing._project import Project, load_project
+from .._version import __version__
+from ._console import (
+    configure_logging,
+    print_banner,
+    print_error,
+    print_route_table,
+    project_files,
+    route_rows,
+    stdout_console,
+)
+from ._limits import (
+    HTTP_PARSERS,
+    ServerLimits,
+    available_http_parsers,
+    default_http_parser,
+)
+from ._new_project import create_project
+from ._serve import (
+    PortInUseError,
+    bind_socket,
+    display_url,
+    project_limits,
+    run_workers,
+    serve,
+)
+
+if TYPE_CHECKING:
+    import socket
+
+__all__ = ["cli", "main"]
+
+_DIRECTORY = click.argument(
+    "directory", default=".", type=click.Path(file_okay=False, path_type=Path)
+)
+_HOST_HELP = "Interface to listen on. [env: HOST]"
+_PORT_HELP = "Port to listen on; 0 picks a free one. [env: PORT]"
+_HTTP = click.option(
+    "--http",
+    type=click.Choice(HTTP_PARSERS),
+    help="HTTP parser. [default: httptools if installed, else h11]",
+)
+
+
+def _fail(exc: Exception) -> NoReturn:
+    if click.get_current_context().find_root().params.get("debug"):
+        raise exc
+    print_error(str(exc))
+    sys.exit(1)
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    try:
+        return bind_socket(host, port)
+    except PortInUseError as exc:
+        _fail(exc)
+
+
+def _http_parser(choice: str | None) -> str:
+    if choice is None:
+        return default_http_parser()
+    if choice not in available_http_parsers():
+        raise click.BadParameter(
+            f"{choice} is not installed: pip install {choice}, or use --http h11.",
+            param_hint="--http",
+        )
+    return choice
+
+
+def _server_limits(directory: Path) -> ServerLimits:
+    """Read only the ``[server]`` limits (the workers load the whole project)."""
+    from .._config._loading import load_config
+
+    try:
+        return load_config(directory).server.limits
+    except ConfigError as exc:
+        _fail(exc)
+
+
+def _load(directory: Path) -> Project:
+    try:
+        return load_project(directory)
+    except RouteTreeError as exc:
+        _fail(exc)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="routetree")
+@click.option("--debug", is_flag=True, help="Show Python tracebacks for errors.")
+def cli(debug: bool) -> None:
+    """Serve a folder of Next.js-style route.py files over ASGI.
+
+    \b
+    Examples:
+      routetree new myapi && routetree dev myapi
+      routetree build . && routetree start . --port 8000
+    """
+
+
+@cli.command()
+@_DIRECTORY
+@click.option(
+    "--host", envvar="HOST", default="127.0.0.1", show_default=True, help=_HOST_HELP
+)
+@click.option("--port", envvar="PORT", default=3000, show_default=True, help=_PORT_HELP)
+@_HTTP
+def dev(directory: Path, host: str, port: int, http: str | None) -> None:
+    """Serve in dev mode: reload on every change, tracebacks in 500s, request log.
+
+    \b
+    Example:
+      routetree dev . --port 3000
+    """
+    from ._dev import run_dev
+
+    configure_logging()
+    http = _http_parser(http)
+    directory = directory.resolve()
+    if not (directory / "app").is_dir():
+        _fail(
+            RouteTreeError(
+                f"No app/ folder in {directory}: create one, e.g. with "
+                "routetree new, or pass the folder that contains app/."
+            )
+        )
+    sock = _bind(host, port)
+    print_banner(
+        "dev",
+        display_url(sock),
+        env_files(directory, "development"),
+        using=project_files(directory),
+    )
+    run_dev(directory, sock, http=http)
+
+
+@cli.command()
+@_DIRECTORY
+def build(directory: Path) -> None:
+    """Import every route, validate the tree, print the table, write .routetree/.
+
+    Exits non-zero on any error, naming the file.
+
+    \b
+    Example:
+      routetree build .
+    """
+    configure_logging()
+    # build prints each warning itself, under the table: not twice.
+    logging.getLogger("routetree").setLevel(logging.ERROR)
+    directory = directory.resolve()
+    load_env(directory, "production")
+    project = _load(directory)
+    print_route_table(project)
+    path = write_manifest(project)
+    console = stdout_console()
+    console.print()
+    count = len(project.routes)
+    console.print(
+        f"✓ Built {count} route{'' if count == 1 else 's'}; manifest: "
+        f"{path.relative_to(directory).as_posix()}",
+        markup=False,
+    )
+    for warning in project.warnings:
+        console.print(f"⚠ {warning}", style="yellow", markup=False)
+
+
+@cli.command()
+@_DIRECTORY
+@click.option(
+    "--host", envvar="HOST", default="0.0.0.0", show_default=True, help=_HOST_HELP
+)
+@click.option("--port", envvar="PORT", default=3000, show_default=True, help=_PORT_HELP)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Worker processes sharing the port.",
+)
+@_HTTP
+def start(
+    directory: Path, host: str, port: int, workers: int, http: str | None
+) -> None:
+    """Serve in production mode (uses a fresh .routetree/ from build).
+
+    SIGTERM stops accepting and lets in-flight requests finish, for up to
+    [server] shutdown_timeout (30 s).
+
+    \b
+    Example:
+      routetree start . --port 8000 --workers 2
+    """
+    configure_logging()
+    http = _http_parser(http)
+    directory = directory.resolve()
+    files = env_files(directory, "production")
+    if workers > 1:
+        if not (directory / "app").is_dir():
+            _fail(RouteTreeError(f"No app/ folder in {directory}."))
+        limits = _server_limits(directory)
+        sock = _bind(host, port)
+        print_banner(
+            f"production, {workers} workers",
+            display_url(sock),
+            files,
+            using=project_files(directory),
+        )
+        sys.exit(
+            run_workers(
+                directory,
+                sock,
+                workers,
+                http=http,
+                shutdown_timeout=limits.shutdown_timeout,
+            )
+        )
+    try:
+        app = create_app(directory, use_manifest=True)
+    except RouteTreeError as exc:
+        _fail(exc)
+    sock = _bind(host, port)
+    print_banner(
+        "production",
+        display_url(sock),
+        files,
+        len(app.project.routes),
+        using=project_files(directory),
+    )
+    serve(app, sock, http=http, limits=project_limits(app.project.config))
+
+
+@cli.command()
+@_DIRECTORY
+@click.option(
+    "--json", "as_json", is_flag=True, help="Write the table as JSON to stdout."
+)
+def routes(directory: Path, as_json: bool) -> None:
+    """Print the route table: path, methods, kind and file.
+
+    \b
+    Example:
+      routetree routes . --json
+    """
+    configure_logging()
+    directory = directory.resolve()
+    load_env(directory, "production")  # route modules may read it when imported
+    project = _load(directory)
+    if as_json:
+        sys.stdout.write(
+            orjson.dumps(route_rows(project), option=orjson.OPT_INDENT_2).decode()
+            + "\n"
+        )
+        return
+    print_route_table(project)
+
+
+@cli.command()
+@click.argument("name", type=click.Path(file_okay=False, path_type=Path))
+def new(name: Path) -> None:
+    """Create a new project that `routetree dev NAME` serves at once.
+
+    \b
+    Example:
+      routetree new myapi && routetree dev myapi
+    """
+    try:
+        created = create_project(name)
+    except FileExistsError as exc:
+        _fail(exc)
+    console = stdout_console()
+    console.print(f"✓ Created {name}/ with {len(created)} files.", markup=False)
+    console.print("  Next: routetree dev " + str(name), markup=False)
+
+
+def main() -> None:
+    """Run the ``routetree`` command line."""
+    cli(prog_name="routetree")

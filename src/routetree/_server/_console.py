@@ -1,0 +1,212 @@
+"""What the command line prints: logging set-up, errors, banners and the route table.
+
+Everything goes through rich, and every piece of user text is passed as `Text`, never as
+markup, so a folder name like ``[id]`` prints as itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.table import Table
+from rich.text import Text
+
+from .._request import DEFAULT_MAX_BODY_SIZE
+from .._version import __version__
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from .._routing._project import Project
+
+__all__ = [
+    "configure_logging",
+    "print_banner",
+    "print_error",
+    "print_route_table",
+    "route_rows",
+    "stderr_console",
+    "stdout_console",
+]
+
+KIND_SYMBOLS = {"static": "○", "prerendered": "●", "dynamic": "ƒ"}
+LEGEND = (
+    "○  (Static)       a cacheable GET (force-static, error or revalidate)\n"
+    "●  (Prerendered)  a cacheable GET per param (uses generate_static_params)\n"
+    "ƒ  (Dynamic)      runs on every request"
+)
+
+
+def stdout_console() -> Console:
+    """A console on stdout that highlights nothing by itself."""
+    return Console(highlight=False)
+
+
+def stderr_console() -> Console:
+    """A console on stderr that highlights nothing by itself."""
+    return Console(stderr=True, highlight=False)
+
+
+def configure_logging() -> None:
+    """Send routetree's and uvicorn's log records to stderr.
+
+    Rich formatting for a person at a terminal; one plain line per record for log files,
+    containers and test suites, which read the log line by line.
+    """
+    handler: logging.Handler
+    if sys.stderr.isatty():
+        handler = RichHandler(console=stderr_console(), show_path=False, markup=False)
+        fmt = "%(message)s"
+    else:
+        handler = logging.StreamHandler(sys.stderr)
+        fmt = "%(levelname)s %(name)s: %(message)s"
+    logging.basicConfig(level=logging.INFO, format=fmt, handlers=[handler], force=True)
+
+
+def print_error(message: str) -> None:
+    """Print ``Error: <message>`` to stderr, the message verbatim."""
+    text = Text("Error: ", style="bold red")
+    text.append(message)
+    stderr_console().print(text, soft_wrap=True)
+
+
+def print_banner(
+    mode: str,
+    url: str,
+    env_files: list[Path],
+    routes: int | None = None,
+    *,
+    using: list[str] | None = None,
+) -> None:
+    """Print the start-up lines: version, URL, environment files, route count.
+
+    ``using`` names the project files beside ``app/`` that change how requests are
+    served (see `project_files`).
+    """
+    console = stdout_console()
+    console.print(Text(f"▲ routetree {__version__} ({mode})", style="bold"))
+    console.print(Text(f"  - Local:        {url}"))
+    if env_files:
+        names = ", ".join(file.name for file in env_files)
+        console.print(Text(f"  - Environments: {names}"))
+    if using:
+        console.print(Text(f"  - Using:        {', '.join(using)}"))
+    if routes is not None:
+        console.print(Text(f"  - Routes:       {routes}"))
+    sys.stdout.flush()
+
+
+def route_rows(project: Project) -> list[dict[str, object]]:
+    """The route table as data: path, methods, kind and file of each route."""
+    return [
+        {
+            "path": route.definition.path,
+            "methods": sorted(route.handlers),
+            "kind": route.kind,
+            "file": route.definition.relative_file,
+        }
+        for route in project.routes
+    ]
+
+
+def project_files(directory: Path) -> list[str]:
+    """The files beside ``app/`` that change how requests are served, by name.
+
+    ``middleware.py``/``proxy.py``, ``instrumentation.py`` and the config file
+    (``routetree.toml``, else ``pyproject.toml`` when it has ``[tool.routetree]``).
+    Only their presence is checked: the banner is printed before they load.
+    """
+    candidates = ("middleware.py", "proxy.py", "instrumentation.py", "routetree.toml")
+    names = [name for name in candidates if (directory / name).is_file()]
+    if "routetree.toml" not in names:
+        pyproject = directory / "pyproject.toml"
+        try:
+            if "[tool.routetree" in pyproject.read_text(encoding="utf-8"):
+                names.append("pyproject.toml [tool.routetree]")
+        except (OSError, UnicodeDecodeError):
+            pass
+    return names
+
+
+def project_extras(project: Project) -> list[str]:
+    """One line each for the middleware and the config, as ``next build`` lists Proxy.
+
+    For example ``ƒ Middleware  middleware.py, for /api/admin/:path*`` and
+    ``⚙ Config      routetree.toml: CORS for 1 origin, 2 redirects``.
+    """
+    lines = []
+    middleware = project.middleware
+    if middleware is not None:
+        paths = (
+            "every path"
+            if middleware.rules is None
+            else ", ".join(rule.pattern.source for rule in middleware.rules)
+        )
+        lines.append(f"ƒ Middleware  {middleware.file}, for {paths}")
+    config = project.config
+    if config is not None:
+        parts = [f"base_path {config.base_path}"] if config.base_path else []
+        if config.trailing_slash:
+            parts.append("trailing_slash")
+        if config.max_body_size != DEFAULT_MAX_BODY_SIZE:
+            parts.append(f"max_body_size {config.max_body_size:,} bytes")
+        if config.trusted_proxies:
+            parts.append(_count(len(config.trusted_proxies), "trusted proxy", ""))
+        if config.cors is not None:
+            parts.append(_count(len(config.cors.origins), "origin", "CORS for "))
+        rewrites = config.rewrites
+        for number, noun in (
+            (len(config.headers), "header rule"),
+            (len(config.redirects), "redirect"),
+            (
+                len(rewrites.before_files + rewrites.after_files + rewrites.fallback),
+                "rewrite",
+            ),
+        ):
+            if number:
+                parts.append(_count(number, noun))
+        source = (
+            "routetree.toml"
+            if (project.directory / "routetree.toml").is_file()
+            else "pyproject.toml [tool.routetree]"
+        )
+        lines.append(f"⚙ Config      {source}: {', '.join(parts) or 'defaults'}")
+    return lines
+
+
+def _count(number: int, noun: str, prefix: str = "") -> str:
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{prefix}{number} {noun if number == 1 else plural}"
+
+
+def print_route_table(project: Project) -> None:
+    """Print the route table with ``next build``'s symbols and legend."""
+    table = Table(box=None, header_style="bold")
+    for column in ("Route", "Methods", "Kind", "File"):
+        table.add_column(column, overflow="fold")
+    for route in project.routes:
+        kind = route.kind
+        table.add_row(
+            Text(f"{KIND_SYMBOLS[kind]} {route.definition.path}"),
+            Text(", ".join(sorted(route.handlers))),
+            Text(kind),
+            Text(route.definition.relative_file),
+        )
+    # Piped output (CI logs, grep) gets no terminal width: never fold a path there.
+    console = (
+        stdout_console()
+        if sys.stdout.isatty()
+        else Console(highlight=False, width=10_000)
+    )
+    console.print(table)
+    extras = project_extras(project)
+    if extras:
+        console.print()
+        for line in extras:
+            console.print(Text(line))
+    console.print()
+    console.print(Text(LEGEND))

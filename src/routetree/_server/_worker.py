@@ -1,0 +1,79 @@
+"""``python -m routetree._server._worker``: one server process on an inherited socket.
+
+``routetree dev`` runs one worker and replaces it after every change;
+``routetree start --workers N`` runs N. Each worker loads the project (and its ``.env``
+files) itself, so a reloaded worker sees the files as they are now. In dev mode a
+project that fails to load does not stop the worker: it serves `BrokenProjectApp`,
+which shows the error on every request until the next save.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import socket
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+
+from .._app import create_app
+from .._errors import RouteTreeError
+from ._access_log import AccessLog
+from ._console import configure_logging, print_error, stdout_console
+from ._dev import BrokenProjectApp
+from ._limits import HTTP_PARSERS, ServerLimits
+from ._serve import project_limits, serve
+
+if TYPE_CHECKING:
+    from .._types import ASGIApp
+
+__all__ = ["main"]
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Load the project and serve it on the socket whose descriptor is ``--fd``."""
+    parser = argparse.ArgumentParser(prog="python -m routetree._server._worker")
+    parser.add_argument("--fd", type=int, required=True)
+    parser.add_argument("--dev", action="store_true")
+    parser.add_argument("--http", choices=HTTP_PARSERS)
+    parser.add_argument("directory", type=Path)
+    args = parser.parse_args(argv)
+    configure_logging()
+    if args.dev:  # the request log and reload lines say it all; keep the server quiet
+        logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
+    sock = socket.socket(fileno=args.fd)
+    app: ASGIApp
+    limits = ServerLimits()  # a broken project's config may be what broke it
+    try:
+        built = create_app(args.directory, dev=args.dev, use_manifest=not args.dev)
+        limits = project_limits(built.project.config)
+        routes = len(built.project.routes)
+        noun = "route" if routes == 1 else "routes"
+        stdout_console().print(Text(f"✓ Ready: {routes} {noun}", style="green"))
+        app = built
+    except RouteTreeError as exc:
+        print_error(str(exc))
+        if not args.dev:
+            sys.exit(1)
+        stdout_console().print(
+            Text("  Requests answer 500 with this error until the next save.")
+        )
+        app = BrokenProjectApp(exc)
+    sys.stdout.flush()
+    if args.dev:
+        app = AccessLog(app)
+    # dev restarts the worker on every save: in-flight requests get 1 s, not the
+    # production shutdown_timeout.
+    serve(
+        app,
+        sock,
+        http=args.http,
+        limits=limits,
+        shutdown_timeout=1 if args.dev else None,
+    )
+
+
+if __name__ == "__main__":
+    main()

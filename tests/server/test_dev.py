@@ -1,0 +1,174 @@
+"""``routetree dev`` as a user runs it, with a client polling throughout."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+import httpx
+from watchfiles import Change
+
+from routetree._server._dev import ReloadFilter
+from routetree.testing import LiveServer, live_server
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from tests.conftest import MakeProject
+
+
+def _route(body: str) -> str:
+    return (
+        "from routetree import Response\n\n\n"
+        f"async def GET():\n    return Response({body!r})\n"
+    )
+
+
+def _poll_until(
+    server: LiveServer,
+    client: httpx.Client,
+    path: str,
+    done: Callable[[httpx.Response], bool],
+    seen: list[int],
+    timeout: float = 20.0,
+    **kwargs: object,
+) -> httpx.Response:
+    """Request ``path`` every 50 ms until ``done`` holds; every status is recorded."""
+    deadline = time.monotonic() + timeout
+    while True:
+        response = client.get(path, **kwargs)  # type: ignore[arg-type]
+        seen.append(response.status_code)
+        if done(response):
+            return response
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"{path} never got there; last {response.status_code} {response.text}\n"
+                + server.output
+            )
+        time.sleep(0.05)
+
+
+def test_dev_reloads_edits_additions_deletions_and_recovers_from_errors(
+    make_project: MakeProject,
+) -> None:
+    project = make_project({"app/api/hello/route.py": _route("v1")})
+    hello = project / "app" / "api" / "hello" / "route.py"
+    seen: list[int] = []
+    with (
+        live_server(project, command="dev") as server,
+        httpx.Client(base_url=server, timeout=10) as client,
+    ):
+        assert client.get("/api/hello").text == "v1"
+
+        hello.write_text(_route("v2"))
+        _poll_until(server, client, "/api/hello", lambda r: r.text == "v2", seen)
+
+        added = project / "app" / "api" / "added" / "route.py"
+        added.parent.mkdir()
+        added.write_text(_route("added"))
+        _poll_until(server, client, "/api/added", lambda r: r.status_code == 200, seen)
+
+        added.unlink()
+        added.parent.rmdir()
+        _poll_until(server, client, "/api/added", lambda r: r.status_code == 404, seen)
+
+        hello.write_text("from routetree import Response\n\ndef GET(:\n")
+        broken = _poll_until(
+            server, client, "/api/hello", lambda r: r.status_code == 500, seen
+        )
+        details = broken.json()["exception"]
+        assert details["type"] == "RouteImportError"
+        assert details["file"] == str(hello)
+        assert details["line"] == 3
+        assert "SyntaxError" in details["traceback"]
+        page = client.get("/api/hello", headers={"accept": "text/html"})
+        assert page.headers["content-type"] == "text/html; charset=utf-8"
+        assert "RouteImportError" in page.text and "SyntaxError" in page.text
+
+        hello.write_text(_route("v3"))
+        _poll_until(server, client, "/api/hello", lambda r: r.text == "v3", seen)
+        output = server.output
+    # The port stayed open through every reload: no request failed to connect.
+    assert set(seen) <= {200, 404, 500}
+    assert " GET /api/hello 200 in " in output
+    assert " GET /api/hello 500 in " in output
+    assert "Reloading: app/api/hello/route.py" in output
+
+
+def test_dev_reloads_env_files(make_project: MakeProject) -> None:
+    project = make_project(
+        {
+            ".env": "GREETING=hello\n",
+            "app/api/env/route.py": (
+                "import os\n\nfrom routetree import Response\n\n\n"
+                "async def GET():\n    return Response(os.environ['GREETING'])\n"
+            ),
+        }
+    )
+    seen: list[int] = []
+    with (
+        live_server(project, command="dev") as server,
+        httpx.Client(base_url=server, timeout=10) as client,
+    ):
+        assert client.get("/api/env").text == "hello"
+        assert "Environments: .env" in server.output
+        (project / ".env.local").write_text("GREETING=from local\n")
+        _poll_until(server, client, "/api/env", lambda r: r.text == "from local", seen)
+
+
+def test_dev_shows_handler_tracebacks(make_project: MakeProject) -> None:
+    project = make_project(
+        {"app/api/boom/route.py": "async def GET():\n    raise KeyError('missing')\n"}
+    )
+    with live_server(project, command="dev") as server:
+        response = httpx.get(f"{server}/api/boom")
+    assert response.status_code == 500
+    details = response.json()["exception"]
+    assert details["type"] == "KeyError"
+    assert details["line"] == 2
+    assert details["file"].endswith("app/api/boom/route.py")
+
+
+def test_dev_starts_with_a_broken_project_and_serves_the_error(
+    make_project: MakeProject,
+) -> None:
+    project = make_project(
+        {
+            "app/(a)/api/x/route.py": _route("a"),
+            "app/(b)/api/x/route.py": _route("b"),
+        }
+    )
+    with live_server(project, command="dev") as server:
+        response = httpx.get(f"{server}/api/x")
+    assert response.status_code == 500
+    message = response.json()["exception"]["message"]
+    assert "app/(a)/api/x/route.py" in message and "app/(b)/api/x/route.py" in message
+
+
+def test_reload_filter_ignores_data_files(tmp_path: Path) -> None:
+    relevant = ReloadFilter(tmp_path / "app")
+    for name, expected in [
+        ("app/api/x/route.py", True),
+        ("lib/db.py", True),
+        (".env.local", True),
+        ("routetree.toml", True),
+        ("users.db", False),
+        ("users.db-journal", False),
+        ("notes.txt", False),
+        ("app/api/x/__pycache__/route.cpython-311.pyc", False),
+        (".routetree/manifest.json", False),
+    ]:
+        assert relevant(Change.added, str(tmp_path / name)) is expected, name
+
+
+def test_reload_filter_reloads_for_folders_added_under_app(tmp_path: Path) -> None:
+    relevant = ReloadFilter(tmp_path / "app")
+    new_route_dir = tmp_path / "app" / "api" / "new"
+    new_route_dir.mkdir(parents=True)
+    data_dir = tmp_path / "uploads"
+    data_dir.mkdir()
+    assert relevant(Change.added, str(new_route_dir))
+    assert not relevant(Change.modified, str(new_route_dir))
+    assert not relevant(Change.added, str(data_dir))  # outside app/: data, not routes
+    assert not ReloadFilter()(Change.added, str(new_route_dir))
