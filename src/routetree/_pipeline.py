@@ -1,18 +1,10 @@
-"""The request pipeline of a project with ``routetree.toml`` or ``middleware.py``.
+"""The configured request path: a project with ``routetree.toml`` or ``middleware.py``.
 
-A project with neither is served by `routetree._app.RouteTreeApp`'s own short path;
-this one adds the stages, in Next.js's order:
-
-1. refusals (unknown method, malformed escapes), then ``base_path`` (a path outside it
-   is a 404);
-2. config ``headers`` (added to every response, errors included);
-3. CORS: a preflight is answered here; other responses get the CORS headers;
-4. config ``redirects``, then the trailing-slash redirect of ``trailing_slash``;
-5. middleware (``middleware.py`` / ``proxy.py``) when its matcher matches;
-6. ``rewrites.before_files``; the static routes (no ``[param]`` segment);
-   ``rewrites.after_files``; the dynamic routes; then ``rewrites.fallback``.
-
-Every stage matches on the same path (below ``base_path``) that routing uses.
+Stages 2 to 7 of the request path written out in `routetree._app`, with the stages a
+project without config or middleware skips: ``base_path``, config ``headers``, CORS,
+config ``redirects``, the middleware, and ``rewrites`` around the static and dynamic
+routes. `Pipeline` is given what it needs (the config, the middleware, the matcher,
+the dispatcher and the app's body limits) and never calls back into the app.
 """
 
 from __future__ import annotations
@@ -24,8 +16,10 @@ from urllib.parse import urlsplit
 from ._config._cors import is_preflight
 from ._error_responses import error_response
 from ._middleware import RequestConditions
+from ._path_checks import refuse_target, trailing_slash_redirect
 from ._request import Request
 from ._response import ContinueDirective, Response, RewriteDirective
+from ._routing._matcher import RouteMatch
 from ._url import (
     check_percent_escapes,
     encode_location,
@@ -36,9 +30,12 @@ from ._url import (
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ._app import RouteTreeApp
     from ._config._loading import ProjectConfig, RewriteRule
+    from ._dispatch import Dispatcher
+    from ._invoke import CompiledRoute
     from ._middleware import Middleware
+    from ._request import RequestLimits
+    from ._routing._matcher import Matcher
     from ._types import Message, Receive, Scope, Send
 
 __all__ = ["Pipeline", "with_headers"]
@@ -69,30 +66,42 @@ def with_headers(send: Send, extra: _RawHeaders) -> Send:
 
 
 class Pipeline:
-    """The configured request path (see the module docstring)."""
+    """The configured request path (stages 2-7 of `routetree._app`).
+
+    Args:
+        config: The project's config; None for middleware without a config file.
+        middleware: The project's ``middleware.py`` or ``proxy.py``, if any.
+        matcher: The route trie.
+        dispatcher: What answers a routed request (404, 405, OPTIONS, the handler).
+        limits: The app's body limits, which a request has until it is routed.
+    """
 
     def __init__(
         self,
-        app: RouteTreeApp,
         config: ProjectConfig | None,
         middleware: Middleware | None,
+        matcher: Matcher[CompiledRoute],
+        dispatcher: Dispatcher,
+        limits: RequestLimits,
     ) -> None:
         if config is None:  # middleware without a config file: every default
             from ._config._loading import ProjectConfig
 
             config = ProjectConfig()
-        self.app = app
         self.config = config
         self.middleware = middleware
+        self.matcher = matcher
+        self.dispatcher = dispatcher
+        self.limits = limits
         self.cors = None if config.cors is None else config.cors.policy
         self.trusted = config.trusted_networks
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve one HTTP request through every stage."""
-        app, config = self.app, self.config
+        config = self.config
         method: str = scope["method"]
         raw_path = request_path(scope)
-        refused = app.refuse_early(method, raw_path)
+        refused = refuse_target(method, raw_path)
         if refused is not None:
             await refused.send(send, head_only=method == "HEAD")
             return
@@ -100,7 +109,7 @@ class Pipeline:
         if path is None:
             await error_response(404).send(send, head_only=method == "HEAD")
             return
-        request = Request(scope, receive, path, app)  # the app's limits until routed
+        request = Request(scope, receive, path, self.limits)
         request.trusted_proxies = self.trusted
         conditions = RequestConditions(request)
 
@@ -111,8 +120,8 @@ class Pipeline:
             and origin is not None
             and is_preflight(method, request.headers)
         ):
-            found = app.match(path)
-            allow = found[0].allow if found else None
+            found = self._match(path)
+            allow = found.route.allow if found else None
             preflight = self.cors.preflight_headers(
                 origin,
                 request.headers.get("access-control-request-method"),
@@ -133,8 +142,11 @@ class Pipeline:
         if redirect is not None:
             await redirect.send(send, head_only=method == "HEAD")
             return
-        slash = app.trailing_slash_redirect(
-            path, scope, add=config.trailing_slash, base_path=config.base_path
+        slash = trailing_slash_redirect(
+            path,
+            scope.get("query_string", b""),
+            add=config.trailing_slash,
+            base_path=config.base_path,
         )
         if slash is not None:
             await slash.send(send, head_only=method == "HEAD")
@@ -152,19 +164,28 @@ class Pipeline:
 
         rewrites = config.rewrites
         path = self._rewrite(rewrites.before_files, path, request, conditions)
-        found = app.match_static(self._route_path(path))
+        found = self._match_static(self._route_path(path))
         if found is None:
             # As in Next.js, after_files rewrites come before the dynamic routes.
             path = self._rewrite(rewrites.after_files, path, request, conditions)
-            found = app.match(self._route_path(path))
+            found = self._match(self._route_path(path))
         if found is None:
             rewritten = self._rewrite(rewrites.fallback, path, request, conditions)
             if rewritten != path:
                 path = rewritten
-                found = app.match(self._route_path(path))
+                found = self._match(self._route_path(path))
         if path != request.url.path:
             request.rewrite_path(path)
-        await app.answer(scope, receive, send, path, found, request)
+        await self.dispatcher.answer(scope, receive, send, path, found, request)
+
+    def _match(self, path: str) -> RouteMatch[CompiledRoute] | None:
+        """The route for a raw path (below ``base_path``), static or dynamic."""
+        return self.matcher.match(normalize_escapes(path))
+
+    def _match_static(self, path: str) -> RouteMatch[CompiledRoute] | None:
+        """The route for a raw path among the routes without params."""
+        route = self.matcher.match_static(normalize_escapes(path))
+        return None if route is None else RouteMatch(route, {})
 
     def _config_headers(self, path: str, conditions: RequestConditions) -> _RawHeaders:
         """The headers of every matching ``[[headers]]`` rule; a later rule wins."""
@@ -240,7 +261,7 @@ class Pipeline:
             logger.exception("Error in %s", self.middleware.file)
             # As Next.js 16 reports it: route_type "proxy", route_path "/proxy".
             route_path = "/" + self.middleware.file.removesuffix(".py")
-            await self.app.report_error(exc, request, route_path, "proxy")
+            await self.dispatcher.report_error(exc, request, route_path, "proxy")
             return error_response(500)
         path = request.url.path
         if result is None:

@@ -39,6 +39,7 @@ __all__ = [
     "DEFAULT_MAX_BODY_SIZE",
     "DEFAULT_REQUEST_LIMITS",
     "Address",
+    "BodyLimits",
     "ClientDisconnectedError",
     "Request",
     "RequestLimits",
@@ -60,12 +61,14 @@ class RequestLimits(Protocol):
         """The limits of ``request.form()``."""
 
 
-class _Limits(NamedTuple):
+class BodyLimits(NamedTuple):
+    """`RequestLimits` as plain values: the app's defaults, before a route is known."""
+
     max_body_size: int
     form_limits: FormLimits
 
 
-DEFAULT_REQUEST_LIMITS: RequestLimits = _Limits(
+DEFAULT_REQUEST_LIMITS: RequestLimits = BodyLimits(
     DEFAULT_MAX_BODY_SIZE, DEFAULT_FORM_LIMITS
 )
 

@@ -9,7 +9,7 @@ from urllib.parse import quote, unquote
 import pytest
 
 from routetree._routing._discovery import discover_routes
-from routetree._routing._matcher import Matcher
+from routetree._routing._matcher import Matcher, RouteMatch
 from tests.routing_cases import CASES, Params, RoutingCase, tree_files
 
 if TYPE_CHECKING:
@@ -93,7 +93,33 @@ def test_params_keep_path_order(make_project: MakeProject) -> None:
     matcher = _build(make_project, ("api/[a]/[b]/[c]",))
     found = matcher.match("/api/1/2/3")
     assert found is not None
-    assert list(found[1]) == ["a", "b", "c"]
+    assert list(found.params) == ["a", "b", "c"]
+
+
+def test_match_is_a_named_route_match(make_project: MakeProject) -> None:
+    matcher = _build(make_project, ("api/users/[id]", "api/users"))
+    found = matcher.match("/api/users/a%2Fb")
+    assert isinstance(found, RouteMatch)
+    assert found.route == "api/users/[id]"
+    assert found.params == {"id": "a/b"}
+    static = matcher.match("/api/users")
+    assert static == RouteMatch("api/users", {})
+    again = matcher.match("/api/users")
+    assert again is not None and static is not None
+    assert again.params is not static.params  # a handler may change its own dict
+
+
+def test_find_fills_params_and_leaves_none_from_a_failed_branch(
+    make_project: MakeProject,
+) -> None:
+    matcher = _build(make_project, ("api/[id]/edit", "api/[...rest]"))
+    params: dict[str, str | list[str]] = {}
+    assert matcher.find("/api/1/view", params) == "api/[...rest]"
+    assert params == {"rest": ["1", "view"]}
+    only_edit = _build(make_project, ("api/[id]/edit",))
+    missing: dict[str, str | list[str]] = {}
+    assert only_edit.find("/api/1/view", missing) is None  # [id] bound, then no route
+    assert missing == {}
 
 
 def test_failed_branch_leaves_no_params_behind(make_project: MakeProject) -> None:

@@ -7,8 +7,8 @@ derandomized (the same examples on every run) and bounded in count and time.
 
 - In-process, with many examples: for every raw path, when the router resolves it to
   the protected route, the middleware matcher matches the same path, computed the way
-  `routetree._pipeline.Pipeline` does (refusals and the trailing-slash redirect
-  first).
+  `routetree._pipeline.Pipeline` does (`routetree._path_checks` first: refusals and
+  the trailing-slash redirect).
 - Against the real server, over raw sockets: generated targets, queries, Cookie
   headers, JSON and urlencoded bodies, with and without the token. No answer is a 5xx,
   and the protected handler's secret is only ever in the answer to a request that
@@ -25,8 +25,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from routetree import create_app
+from routetree._path_checks import refuse_target, trailing_slash_redirect
 from routetree._request import Request
-from routetree._url import request_path
+from routetree._url import normalize_escapes, request_path
 from tests.raw_http import RawResponse, raw_exchange
 from tests.security.project import (
     AUTH,
@@ -173,12 +174,12 @@ async def _never_called() -> Message:
 def _reaches_protected_handler(app: RouteTreeApp, scope: Scope) -> bool:
     """Whether the pipeline routes this request to the protected handler."""
     path = request_path(scope)
-    if app.refuse_early("GET", path) is not None:
+    if refuse_target("GET", path) is not None:
         return False
-    if app.trailing_slash_redirect(path, scope, add=False) is not None:
+    if trailing_slash_redirect(path, scope["query_string"]) is not None:
         return False
-    found = app.match(path)
-    return found is not None and found[0].path == PROTECTED_ROUTE
+    found = app._matcher.match(normalize_escapes(path))
+    return found is not None and found.route.path == PROTECTED_ROUTE
 
 
 def _middleware_runs(app: RouteTreeApp, scope: Scope) -> bool:

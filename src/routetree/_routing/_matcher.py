@@ -14,7 +14,7 @@ number of routes.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
 from .._url import decode_segment
 from ._segments import SegmentKind
@@ -24,10 +24,21 @@ if TYPE_CHECKING:
 
     from ._segments import Segment
 
-__all__ = ["Matcher", "Params"]
+__all__ = ["Matcher", "Params", "RouteMatch"]
 
 Params = dict[str, str | list[str]]
 T = TypeVar("T")
+
+
+class RouteMatch(NamedTuple, Generic[T]):
+    """A route found for a path, and the values of its dynamic segments.
+
+    ``params`` maps each ``[name]`` to a ``str`` and each catch-all to a
+    ``list[str]``, decoded once; a new dict for every match.
+    """
+
+    route: T
+    params: Params
 
 
 class _Node(Generic[T]):
@@ -57,8 +68,8 @@ class Matcher(Generic[T]):
     """A segment trie mapping raw URL paths to routes.
 
     Build it from ``(segments, route)`` pairs of a validated tree (see
-    `routetree._routing._routetable.validate_route_tree`); `match` returns the route and
-    its params.
+    `routetree._routing._routetable.validate_route_tree`); `match` returns a
+    `RouteMatch`.
     """
 
     def __init__(self, routes: Iterable[tuple[tuple[Segment, ...], T]]) -> None:
@@ -87,15 +98,27 @@ class Matcher(Generic[T]):
                 return
         node.route = route
 
-    def match(self, path: str) -> tuple[T, Params] | None:
+    def match(self, path: str) -> RouteMatch[T] | None:
         """Find the route for a raw path (``/api/users/a%2Fb``), or None.
 
         The path must start with ``/`` and have valid percent escapes (see
         `routetree._url.check_percent_escapes`); param values come back decoded once.
         """
+        params: Params = {}
+        route = self.find(path, params)
+        return None if route is None else RouteMatch(route, params)
+
+    def find(self, path: str, params: Params) -> T | None:
+        """Find the route for a raw path, putting its params in ``params``; or None.
+
+        `match` without the `RouteMatch`: the short request path calls this, because
+        building and freeing a tuple subclass per request costs more than the rest of
+        routing a static path. ``params`` must be empty; it is left empty when there
+        is no route.
+        """
         static = self._static.get(path)
         if static is not None:
-            return static, {}
+            return static
         parts = path.split("/")
         if parts[0] or not path:  # not a path ("*", "api/x", "@evil"): never routed
             return None
@@ -105,7 +128,6 @@ class Matcher(Generic[T]):
         # Most paths end where the search's first branch leads (the static child,
         # else the [param] child, at every level): follow it without recursion, and
         # search with backtracking only when it reaches no route.
-        params: Params = {}
         node = self._root
         for part in parts:
             child = node.static.get(part)
@@ -118,10 +140,9 @@ class Matcher(Generic[T]):
         else:
             found = node.route if node.route is not None else node.optional
             if found is not None:
-                return found, params
-        params = {}
-        found = self._walk(self._root, parts, 0, params)
-        return None if found is None else (found, params)
+                return found
+        params.clear()
+        return self._walk(self._root, parts, 0, params)
 
     def match_static(self, path: str) -> T | None:
         """Find the route of a path among the routes without params, or None."""

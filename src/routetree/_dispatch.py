@@ -1,0 +1,196 @@
+"""Answer a routed request: 404, 405, the automatic OPTIONS, or the route's handler.
+
+The last stage of both request paths (see `routetree._app`). Given the route the
+matcher found, or None, `Dispatcher.answer` sends:
+
+- no route: 404 (or the 400 of `routetree._path_checks.refuse_target`, for a target
+  the fast path routed without checking and the matcher refused);
+- a route without the method: 204 + ``Allow`` for OPTIONS, else 405 + ``Allow``;
+- otherwise what the handler gives (`Dispatcher.handle`): the handler runs with the
+  request in context (`routetree._context`), its result or failure becomes the
+  response (`routetree._invoke`), which is sent with the cookies set through
+  ``cookies()``; then a failure is reported to ``on_request_error`` and the
+  ``after()`` callbacks run.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from ._context import current_request
+from ._error_responses import error_response
+from ._invoke import (
+    failure_outcome,
+    handler_args,
+    result_outcome,
+    run_after_callbacks,
+    run_handler,
+)
+from ._path_checks import refuse_target
+from ._request import ClientDisconnectedError, Request
+from ._response import Response
+
+if TYPE_CHECKING:
+    from ._context import RequestState
+    from ._instrumentation import Instrumentation
+    from ._invoke import CompiledRoute
+    from ._routing._loader import Handler
+    from ._routing._matcher import Params, RouteMatch
+    from ._types import Receive, Scope, Send
+
+__all__ = ["Dispatcher"]
+
+logger = logging.getLogger("routetree")
+
+
+class Dispatcher:
+    """Runs the handler of a matched route and sends its response.
+
+    Attributes:
+        dev: Whether 500 responses carry the exception and its traceback.
+        instrumentation: The project's ``instrumentation.py`` hooks, if any.
+    """
+
+    __slots__ = ("dev", "instrumentation")
+
+    def __init__(self, *, dev: bool, instrumentation: Instrumentation | None) -> None:
+        self.dev = dev
+        self.instrumentation = instrumentation
+
+    async def answer(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        path: str,
+        found: RouteMatch[CompiledRoute] | None,
+        request: Request | None = None,
+    ) -> None:
+        """Answer a routed request: 404, 405, the automatic OPTIONS, or the handler."""
+        method: str = scope["method"]
+        if found is None:
+            # The fast path routes without checking the target is a path; the matcher
+            # never matches one that is not, and this says why.
+            response = refuse_target(method, path) or error_response(404)
+        else:
+            route, params = found
+            handler = route.handlers.get(method)
+            if handler is not None:
+                await self.handle(
+                    scope, receive, send, path, route, handler, params, request
+                )
+                return
+            response = (
+                Response(None, status=204, headers={"allow": route.allow})
+                if method == "OPTIONS"
+                else error_response(405, headers={"allow": route.allow})
+            )
+        await response.send(send, head_only=method == "HEAD")
+
+    async def handle(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        path: str,
+        route: CompiledRoute,
+        handler: Handler,
+        params: Params,
+        request: Request | None = None,
+    ) -> None:
+        """Run the handler with the request in context; send; then after() work."""
+        if request is None:
+            request = Request(scope, receive, path, route)
+        else:
+            request.set_limits(route)
+        token = current_request.set(request)
+        try:
+            try:
+                if handler.method in route.direct:
+                    try:
+                        result = await handler.func(  # type: ignore[misc]
+                            *handler_args(handler, request, params)
+                        )
+                    except BaseException as exc:
+                        response, error = failure_outcome(
+                            route, request, exc, dev=self.dev
+                        )
+                    else:
+                        if type(result) is Response:  # the common case, no call
+                            response, error = result, None
+                        else:
+                            response, error = result_outcome(route, request, result)
+                else:
+                    response, error = await run_handler(
+                        route, handler, request, params, dev=self.dev
+                    )
+            except ClientDisconnectedError:
+                return
+            state = request.state_for_functions
+            streaming = response.is_streaming
+            try:
+                await response.send(
+                    send,
+                    head_only=request.method == "HEAD",
+                    wait_for_disconnect=request.disconnect_waiter()
+                    if streaming
+                    else None,
+                    extra_headers=None
+                    if state is None
+                    else _cookie_headers(response, state),
+                )
+            except Exception as exc:
+                if not streaming:
+                    raise
+                # The status is sent already: all that is left is to say what broke,
+                # and end the response unfinished so the client sees it cut short.
+                error = _single(exc)
+                logger.error(
+                    "Error while streaming the response of route handler %s "
+                    "(method: %s, url: %s)",
+                    route.file,
+                    request.method,
+                    path,
+                    exc_info=error,
+                )
+            if error is not None and self.instrumentation is not None:
+                await self.instrumentation.report_error(error, request, route.path)
+        finally:
+            try:
+                state = request.state_for_functions
+                if state is not None and state.after:
+                    await run_after_callbacks(state.after)
+            finally:  # also when the callbacks are cancelled
+                current_request.reset(token)
+
+    async def report_error(
+        self, error: BaseException, request: Request, route_path: str, route_type: str
+    ) -> None:
+        """Pass a failure to ``on_request_error`` of instrumentation.py, if any."""
+        if self.instrumentation is not None:
+            await self.instrumentation.report_error(
+                error, request, route_path, route_type
+            )
+
+
+def _single(exc: Exception) -> Exception:
+    """The one exception inside an exception group from a task group, else ``exc``."""
+    while isinstance(exc, ExceptionGroup) and len(exc.exceptions) == 1:
+        exc = exc.exceptions[0]
+    return exc
+
+
+def _cookie_headers(
+    response: Response, state: RequestState
+) -> list[tuple[bytes, bytes]] | None:
+    """``Set-Cookie`` lines of ``cookies()`` that the response does not set itself."""
+    lines = state.set_cookie_lines()
+    if not lines:
+        return None
+    own = {value.partition("=")[0] for value in response.headers.get_all("set-cookie")}
+    return [
+        (b"set-cookie", line.encode("latin-1"))
+        for name, line in lines
+        if name not in own
+    ]
