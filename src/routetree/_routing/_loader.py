@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .._errors import RouteImportError
+from .._invoke import is_async_callable
 from ._segment_config import SegmentConfig, read_segment_config
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ def load_route(project_dir: Path, definition: RouteDefinition) -> LoadedRoute:
                 f"Export `async def {method}(request, context)` or remove the name."
             )
         handlers[method] = Handler(
-            method, func, _arity(func, method, where), _is_async(func)
+            method, func, _arity(func, method, where), is_async_callable(func)
         )
     return LoadedRoute(
         definition,
@@ -215,12 +216,6 @@ def _arity(func: Callable[..., object], method: str, where: str) -> int:
                 "(request) or (request, context)."
             )
     return min(positional, 2)
-
-
-def _is_async(func: Callable[..., object]) -> bool:
-    return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(
-        getattr(func, "__call__", None)  # noqa: B004 - async callable objects count too
-    )
 
 
 def _lint(module: ModuleType, where: str) -> list[str]:
