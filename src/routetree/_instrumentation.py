@@ -20,14 +20,12 @@ response is sent; its own errors are logged, never sent.
 from __future__ import annotations
 
 import hashlib
-import inspect
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import anyio.to_thread
-
 from ._errors import RouteImportError
+from ._invoke import call_user_code
 from ._routing._loader import import_file
 
 if TYPE_CHECKING:
@@ -55,9 +53,9 @@ class Instrumentation:
         Its errors propagate and stop start-up.
         """
         if self.register is not None:
-            result = self.register()
-            if inspect.isawaitable(result):
-                await result
+            # On the loop's thread (the main one under a server), not a worker: a
+            # sync register() may install signal handlers, which only it can.
+            await call_user_code(self.register, in_thread=False)
 
     async def report_error(
         self,
@@ -84,15 +82,7 @@ class Instrumentation:
             "route_type": route_type,
         }
         try:
-            hook = self.on_request_error
-            if inspect.iscoroutinefunction(hook):
-                await hook(error, request_info, context)
-            else:  # a plain def may block (a network call): keep it off the loop
-                result = await anyio.to_thread.run_sync(
-                    hook, error, request_info, context
-                )
-                if inspect.isawaitable(result):
-                    await result
+            await call_user_code(self.on_request_error, (error, request_info, context))
         except Exception:
             logger.exception("Error in on_request_error of %s", INSTRUMENTATION_FILE)
 
