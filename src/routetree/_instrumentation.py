@@ -19,14 +19,13 @@ response is sent; its own errors are logged, never sent.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ._errors import RouteImportError
 from ._invoke import call_user_code
-from ._routing._loader import import_file
+from ._routing._loader import import_project_file
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -93,11 +92,9 @@ def load_instrumentation(project_dir: Path) -> Instrumentation | None:
     Raises:
         RouteImportError: The file fails to import, or a hook is not callable.
     """
-    file = project_dir / INSTRUMENTATION_FILE
-    if not file.is_file():
+    if not (project_dir / INSTRUMENTATION_FILE).is_file():
         return None
-    digest = hashlib.sha1(str(project_dir).encode(), usedforsecurity=False).hexdigest()
-    module = import_file(f"_routetree_instrumentation_{digest[:10]}", file, file.name)
+    module = import_project_file(project_dir, INSTRUMENTATION_FILE, "instrumentation")
     hooks = {}
     for name in ("register", "on_request_error"):
         hook = getattr(module, name, None)

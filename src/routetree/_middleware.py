@@ -29,7 +29,6 @@ raises answers 500 and the route is not run.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -38,7 +37,7 @@ from ._config._conditions import Condition, RequestView, check_conditions
 from ._config._patterns import PathPattern
 from ._errors import ConfigError, RouteImportError, RouteTreeError
 from ._invoke import call_user_code, is_async_callable
-from ._routing._loader import import_file
+from ._routing._loader import import_project_file
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -122,10 +121,7 @@ def load_middleware(project_dir: Path) -> Middleware | None:
         )
     file = present[0]
     name = _FILES[file]
-    digest = hashlib.sha1(str(project_dir).encode(), usedforsecurity=False).hexdigest()
-    module = import_file(
-        f"_routetree_middleware_{digest[:10]}", project_dir / file, file
-    )
+    module = import_project_file(project_dir, file, "middleware")
     function = getattr(module, name, None)
     if not callable(function):
         raise RouteImportError(

@@ -4,7 +4,8 @@ Each route file is imported under a unique module name derived from its path
 (``_routetree_routes.<project>.api.users._5bid_5d.route``), so two ``route.py`` files
 never share a module and ``[id]``-style folder names need not be identifiers. The module
 is in `sys.modules` while it executes, so dataclasses and pydantic models defined in it
-work.
+work. `import_project_file` imports the project's other files (``middleware.py``,
+``instrumentation.py``) the same way.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import re
 import sys
 import traceback
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from .._errors import RouteImportError
 from .._invoke import is_async_callable
@@ -34,7 +35,8 @@ __all__ = [
     "HTTP_METHODS",
     "Handler",
     "LoadedRoute",
-    "import_file",
+    "ProjectFileKind",
+    "import_project_file",
     "load_route",
     "module_name_for",
 ]
@@ -42,6 +44,7 @@ __all__ = [
 logger = logging.getLogger("routetree")
 
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+ProjectFileKind = Literal["routes", "middleware", "instrumentation"]
 _UNCACHEABLE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 # "_" is escaped too, so "rss.xml" (rss_2exml) and "rss_2exml" (rss_5f2exml) differ.
 _NON_IDENTIFIER = re.compile(r"[^0-9A-Za-z]")
@@ -98,14 +101,22 @@ class LoadedRoute:
         return "dynamic"
 
 
-def module_name_for(project_dir: Path, relative_file: str) -> str:
-    """Return the unique module name a route file is imported under."""
+def module_name_for(
+    project_dir: Path, relative_file: str, kind: ProjectFileKind = "routes"
+) -> str:
+    """Return the unique module name a project file is imported under.
+
+    ``_routetree_<kind>_<hash of project_dir>``, then the file's path below its first
+    part, each part escaped to an identifier: ``app/api/[id]/route.py`` (a route) is
+    ``..._routes_<hash>.api._5bid_5d.route``, and ``middleware.py`` (the whole path is
+    one part) is ``_routetree_middleware_<hash>``.
+    """
     digest = hashlib.sha1(str(project_dir).encode(), usedforsecurity=False).hexdigest()[
         :10
     ]
     parts = relative_file.removesuffix(".py").split("/")[1:]
     escaped = [_NON_IDENTIFIER.sub(lambda m: f"_{ord(m.group()):x}", p) for p in parts]
-    return ".".join([f"_routetree_routes_{digest}", *escaped])
+    return ".".join([f"_routetree_{kind}_{digest}", *escaped])
 
 
 def load_route(project_dir: Path, definition: RouteDefinition) -> LoadedRoute:
@@ -117,8 +128,7 @@ def load_route(project_dir: Path, definition: RouteDefinition) -> LoadedRoute:
         ConfigError: A segment config constant has an invalid value.
     """
     where = definition.relative_file
-    name = module_name_for(project_dir, where)
-    module = import_file(name, definition.file, where)
+    module = import_project_file(project_dir, where, file=definition.file)
     handlers: dict[str, Handler] = {}
     for method in HTTP_METHODS:
         func = getattr(module, method, None)
@@ -134,19 +144,39 @@ def load_route(project_dir: Path, definition: RouteDefinition) -> LoadedRoute:
         )
     return LoadedRoute(
         definition,
-        name,
+        module_name_for(project_dir, where),
         handlers,
         read_segment_config(module, where),
         _lint(module, where),
     )
 
 
-def import_file(name: str, file: Path, where: str) -> ModuleType:
-    """Import ``file`` as module ``name``.
+def import_project_file(
+    project_dir: Path,
+    relative_file: str,
+    kind: ProjectFileKind = "routes",
+    *,
+    file: Path | None = None,
+) -> ModuleType:
+    """Import a project file under its unique name, `module_name_for`.
 
-    A failure is a `RouteImportError` naming ``where``. The error message carries the
-    traceback of the user's own frames only.
+    Args:
+        project_dir: The project folder.
+        relative_file: The file, relative to ``project_dir`` with ``/`` separators;
+            error messages name it.
+        kind: What the file is, the start of the module name.
+        file: The file's path, when known already; else ``project_dir / relative_file``.
+
+    Raises:
+        RouteImportError: The file fails to import; the message carries the traceback
+            of the user's own frames only.
     """
+    name = module_name_for(project_dir, relative_file, kind)
+    path = project_dir / relative_file if file is None else file
+    return _import_file(name, path, relative_file)
+
+
+def _import_file(name: str, file: Path, where: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(name, file)
     if spec is None or spec.loader is None:
         raise RouteImportError(f"Cannot import {where}: Python has no loader for it.")
