@@ -16,11 +16,10 @@ import inspect
 import logging
 import re
 import sys
-import traceback
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from .._errors import RouteImportError
+from .._errors import RouteImportError, user_traceback
 from .._invoke import is_async_callable
 from ._segment_config import SegmentConfig, read_segment_config
 
@@ -197,23 +196,11 @@ def _import_file(name: str, file: Path, where: str) -> ModuleType:
                 "from the project folder, e.g. `from app.api._lib.helpers import x` or "
                 "`from lib.db import db`."
             )
-        raise RouteImportError(
-            f"Failed to import {where}:\n{_user_traceback(exc)}{hint}"
-        ) from exc
+        # The message keeps to the error itself; what that error was raised from, if
+        # anything, is still in the logged traceback (it is chained to exc).
+        trimmed = user_traceback(exc, chain=False).rstrip()
+        raise RouteImportError(f"Failed to import {where}:\n{trimmed}{hint}") from exc
     return module
-
-
-def _user_traceback(exc: Exception) -> str:
-    # The user's frames only: importlib's and this module's frames are noise to them.
-    frames = [
-        frame
-        for frame in traceback.extract_tb(exc.__traceback__)
-        if not frame.filename.startswith("<frozen") and frame.filename != __file__
-    ]
-    lines = ["Traceback (most recent call last):\n"] if frames else []
-    lines += traceback.format_list(frames)
-    lines += traceback.format_exception_only(exc)
-    return "".join(lines).rstrip()
 
 
 def _arity(func: Callable[..., object], method: str, where: str) -> int:
