@@ -140,6 +140,49 @@ def test_async_register_is_awaited_at_start_up(
     assert _entries(record) == ["async register", "handler"]
 
 
+THREAD_RECORDING_INSTRUMENTATION = """
+import asyncio
+import json
+import os
+
+def record(hook):
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        on_loop = False
+    else:
+        on_loop = True
+    with open(os.environ["INSTRUMENTATION_RECORD"], "a") as file:
+        file.write(json.dumps({"hook": hook, "on_loop": on_loop}) + "\\n")
+
+def register():
+    record("register")
+
+def on_request_error(error, request, context):
+    record("on_request_error")
+"""
+
+
+def test_sync_register_runs_on_the_loop_and_on_request_error_in_a_thread(
+    make_project: MakeProject, record: Path
+) -> None:
+    project = make_project(
+        {
+            "instrumentation.py": THREAD_RECORDING_INSTRUMENTATION,
+            "app/api/throws/route.py": FAILING_ROUTES["raises"],
+        }
+    )
+
+    with TestClient(project) as client:
+        response = client.get("/api/throws")
+
+    assert response.status_code == 500
+    assert _entries(record) == [
+        {"hook": "register", "on_loop": True},
+        {"hook": "on_request_error", "on_loop": False},
+    ]
+
+
 def test_register_is_not_called_when_the_app_is_built(
     make_project: MakeProject, record: Path
 ) -> None:

@@ -1,16 +1,26 @@
-"""Calling handlers: arities, threads, bad returns, exceptions, HTTPError, 504."""
+"""Calling handlers: arities, threads, bad returns, exceptions, HTTPError, 504.
+
+And `call_user_code`, the one way every piece of project code is called.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import logging
 import threading
+import time
 from typing import TYPE_CHECKING
 
+import anyio
 import pytest
 
+from routetree._invoke import call_user_code, is_async_callable
 from routetree.testing import AsyncTestClient, TestClient
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from tests.conftest import MakeProject
 
 ROUTE = "app/api/x/route.py"
@@ -384,3 +394,149 @@ def test_handler_within_max_duration_answers(make_project: MakeProject) -> None:
         response = client.get("/api/x")
     assert response.status_code == 200
     assert response.text == "in time"
+
+
+# --- call_user_code -------------------------------------------------------------------
+
+
+def _where_called(tag: str) -> dict[str, object]:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        on_loop = False
+    else:
+        on_loop = True
+    return {"tag": tag, "thread": threading.get_ident(), "on_loop": on_loop}
+
+
+async def _async_where(tag: str) -> dict[str, object]:
+    return _where_called(tag)
+
+
+def _sync_where(tag: str) -> dict[str, object]:
+    return _where_called(tag)
+
+
+def _sync_returning_awaitable(tag: str) -> Awaitable[dict[str, object]]:
+    return _async_where(f"{tag} (awaited)")
+
+
+def _here(tag: str) -> dict[str, object]:
+    return {"tag": tag, "thread": threading.get_ident(), "on_loop": True}
+
+
+@pytest.mark.anyio
+async def test_call_user_code_awaits_an_async_function_on_the_loop() -> None:
+    assert await call_user_code(_async_where, ("a",)) == _here("a")
+
+
+@pytest.mark.anyio
+async def test_call_user_code_runs_a_plain_def_in_a_worker_thread() -> None:
+    result = await call_user_code(_sync_where, ("s",))
+    assert isinstance(result, dict)
+    assert result["tag"] == "s"
+    assert result["thread"] != threading.get_ident()
+    assert result["on_loop"] is False
+
+
+@pytest.mark.anyio
+async def test_call_user_code_awaits_an_awaitable_a_plain_def_returns() -> None:
+    # The coroutine runs on the loop, though the function ran in a thread.
+    result = await call_user_code(_sync_returning_awaitable, ("s",))
+    assert result == _here("s (awaited)")
+
+
+@pytest.mark.anyio
+async def test_call_user_code_not_in_thread_runs_a_plain_def_on_the_loop() -> None:
+    assert await call_user_code(_sync_where, ("s",), in_thread=False) == _here("s")
+    awaited = await call_user_code(_sync_returning_awaitable, ("s",), in_thread=False)
+    assert awaited == _here("s (awaited)")
+
+
+@pytest.mark.anyio
+async def test_call_user_code_trusts_a_given_is_async() -> None:
+    # Taken as async, a plain def is called on the loop and its result awaited.
+    called_in: list[int] = []
+
+    def tracked() -> Awaitable[dict[str, object]]:
+        called_in.append(threading.get_ident())
+        return _async_where("t")
+
+    assert await call_user_code(tracked, is_async=True) == _here("t")
+    # Taken as sync, it runs in a thread; what it returns is awaited on the loop.
+    assert await call_user_code(tracked, is_async=False) == _here("t")
+    assert called_in[0] == threading.get_ident()
+    assert called_in[1] != threading.get_ident()
+
+
+def _boom(tag: str) -> None:
+    raise ValueError(tag)
+
+
+async def _async_boom(tag: str) -> None:
+    raise ValueError(tag)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("func", [_async_boom, _boom], ids=["async", "sync"])
+async def test_call_user_code_lets_exceptions_propagate(
+    func: Callable[[str], object],
+) -> None:
+    with pytest.raises(ValueError, match="raised"):
+        await call_user_code(func, ("raised",))
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("abandon", "waits"), [(True, False), (False, True)], ids=["abandon", "wait"]
+)
+async def test_call_user_code_abandon_on_cancel(abandon: bool, waits: bool) -> None:
+    finished = threading.Event()
+
+    def slow() -> None:
+        time.sleep(0.5)
+        finished.set()
+
+    started = time.monotonic()
+    with anyio.move_on_after(0.01):
+        await call_user_code(slow, abandon_on_cancel=abandon)
+    elapsed = time.monotonic() - started
+    assert (elapsed >= 0.5) is waits
+    assert finished.is_set() is waits
+    finished.wait(5)  # leave no thread running into the next test
+
+
+class _AsyncCallable:
+    async def __call__(self) -> None:
+        return None
+
+
+class _SyncCallable:
+    def __call__(self) -> None:
+        return None
+
+
+async def _coroutine_function(a: int, b: int) -> None:
+    return None
+
+
+def _plain_function() -> None:
+    return None
+
+
+@pytest.mark.parametrize(
+    ("func", "expected"),
+    [
+        pytest.param(_coroutine_function, True, id="async-def"),
+        pytest.param(
+            functools.partial(_coroutine_function, 1), True, id="partial-of-async"
+        ),
+        pytest.param(_AsyncCallable(), True, id="object-with-async-call"),
+        pytest.param(_plain_function, False, id="def"),
+        pytest.param(lambda: None, False, id="lambda"),
+        pytest.param(_SyncCallable(), False, id="object-with-sync-call"),
+        pytest.param(len, False, id="builtin"),
+    ],
+)
+def test_is_async_callable(func: object, expected: bool) -> None:
+    assert is_async_callable(func) is expected

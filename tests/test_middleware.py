@@ -1,13 +1,25 @@
-"""The middleware's ``config["matcher"]``, compiled into rules."""
+"""The middleware's ``config["matcher"]``, compiled into rules; running it."""
 
 from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, cast
 
 import pytest
 
 from routetree._config._conditions import Condition
 from routetree._errors import ConfigError
-from routetree._middleware import MatcherRule, compile_matcher
+from routetree._middleware import (
+    MatcherRule,
+    Middleware,
+    compile_matcher,
+    load_middleware,
+)
 from tests.config.test_conditions import FakeRequest
+
+if TYPE_CHECKING:
+    from routetree._request import Request
+    from tests.conftest import MakeProject
 
 WHERE = "middleware.py"
 
@@ -140,3 +152,46 @@ def test_common_matchers_compile_and_match() -> None:
     assert not rules[5].matches("/4a", request)
     assert not rules[7].matches("/api/internal/x", request)
     assert rules[8].matches("/fr/a/b", request)
+
+
+WHERE_SOURCE = """
+import asyncio
+import threading
+
+
+def _where(request):
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        on_loop = False
+    else:
+        on_loop = True
+    return {"request": request, "thread": threading.get_ident(), "on_loop": on_loop}
+
+
+{prefix}def {name}(request):
+    return _where(request)
+"""
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("file", ["middleware.py", "proxy.py"])
+@pytest.mark.parametrize(
+    ("prefix", "on_loop"), [("async ", True), ("", False)], ids=["async", "sync"]
+)
+async def test_middleware_runs_async_on_the_loop_and_sync_in_a_thread(
+    make_project: MakeProject, file: str, prefix: str, on_loop: bool
+) -> None:
+    name = file.removesuffix(".py")
+    source = WHERE_SOURCE.replace("{prefix}", prefix).replace("{name}", name)
+    middleware = load_middleware(make_project({file: source}))
+    assert isinstance(middleware, Middleware)
+    assert middleware.is_async is on_loop
+    request = cast("Request", "the request")
+
+    result = await middleware.run(request)
+
+    assert isinstance(result, dict)
+    assert result["request"] == "the request"
+    assert result["on_loop"] is on_loop
+    assert (result["thread"] == threading.get_ident()) is on_loop

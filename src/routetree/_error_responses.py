@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import html
 import logging
-import os
 import traceback
 from typing import TYPE_CHECKING
 
-from ._errors import RouteImportError, reason_phrase
+from ._errors import RouteImportError, reason_phrase, user_traceback
 from ._response import Response
 
 if TYPE_CHECKING:
@@ -88,20 +87,8 @@ def exception_details(exc: BaseException) -> dict[str, object]:
         "message": str(exc),
         "file": file,
         "line": line,
-        "traceback": _user_traceback(origin),
+        "traceback": user_traceback(origin),
     }
-
-
-def _user_traceback(exc: BaseException) -> str:
-    # routetree's own frames and importlib's say nothing to the developer reading this.
-    package = os.path.dirname(__file__)
-    kept = traceback.TracebackException.from_exception(exc)
-    kept.stack = traceback.StackSummary.from_list(
-        frame
-        for frame in kept.stack
-        if not frame.filename.startswith(("<frozen", package))
-    )
-    return "".join(kept.format())
 
 
 def _html_page(details: Mapping[str, object]) -> str:

@@ -21,10 +21,14 @@
                                ``except Exception:`` does not swallow it
 
 Every `RouteTreeError` message names the files involved and how to fix the problem.
+`user_traceback` formats the traceback of a user's exception for them to read, in an
+import error's message and on the dev-mode 500 page.
 """
 
 from __future__ import annotations
 
+import os
+import traceback
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
@@ -42,7 +46,11 @@ __all__ = [
     "RouteImportError",
     "RouteTreeError",
     "reason_phrase",
+    "user_traceback",
 ]
+
+# With the separator, so a sibling folder such as routetree_extras/ is not routetree's.
+_PACKAGE_DIR = os.path.dirname(__file__) + os.sep
 
 
 # Python's phrases for these changed between versions; RFC 9110's names are stable.
@@ -62,6 +70,23 @@ def reason_phrase(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return ""
+
+
+def user_traceback(exc: BaseException, *, chain: bool = True) -> str:
+    """Format ``exc`` and its traceback as Python does, without routetree's frames.
+
+    Frames of routetree's own modules (its subpackages too) and importlib's
+    ``<frozen ...>`` frames say nothing to the developer reading it, and are left out
+    of the traceback of ``exc``. With ``chain``, its cause or context comes first, as
+    Python prints them.
+    """
+    summary = traceback.TracebackException.from_exception(exc)
+    summary.stack = traceback.StackSummary.from_list(
+        frame
+        for frame in summary.stack
+        if not frame.filename.startswith(("<frozen", _PACKAGE_DIR))
+    )
+    return "".join(summary.format(chain=chain))
 
 
 class RouteTreeError(Exception):

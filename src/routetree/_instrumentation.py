@@ -19,16 +19,13 @@ response is sent; its own errors are logged, never sent.
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import anyio.to_thread
-
 from ._errors import RouteImportError
-from ._routing._loader import import_file
+from ._invoke import call_user_code
+from ._routing._loader import import_project_file
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -55,9 +52,9 @@ class Instrumentation:
         Its errors propagate and stop start-up.
         """
         if self.register is not None:
-            result = self.register()
-            if inspect.isawaitable(result):
-                await result
+            # On the loop's thread (the main one under a server), not a worker: a
+            # sync register() may install signal handlers, which only it can.
+            await call_user_code(self.register, in_thread=False)
 
     async def report_error(
         self,
@@ -84,15 +81,7 @@ class Instrumentation:
             "route_type": route_type,
         }
         try:
-            hook = self.on_request_error
-            if inspect.iscoroutinefunction(hook):
-                await hook(error, request_info, context)
-            else:  # a plain def may block (a network call): keep it off the loop
-                result = await anyio.to_thread.run_sync(
-                    hook, error, request_info, context
-                )
-                if inspect.isawaitable(result):
-                    await result
+            await call_user_code(self.on_request_error, (error, request_info, context))
         except Exception:
             logger.exception("Error in on_request_error of %s", INSTRUMENTATION_FILE)
 
@@ -103,11 +92,9 @@ def load_instrumentation(project_dir: Path) -> Instrumentation | None:
     Raises:
         RouteImportError: The file fails to import, or a hook is not callable.
     """
-    file = project_dir / INSTRUMENTATION_FILE
-    if not file.is_file():
+    if not (project_dir / INSTRUMENTATION_FILE).is_file():
         return None
-    digest = hashlib.sha1(str(project_dir).encode(), usedforsecurity=False).hexdigest()
-    module = import_file(f"_routetree_instrumentation_{digest[:10]}", file, file.name)
+    module = import_project_file(project_dir, INSTRUMENTATION_FILE, "instrumentation")
     hooks = {}
     for name in ("register", "on_request_error"):
         hook = getattr(module, name, None)

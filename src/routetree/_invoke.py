@@ -15,6 +15,9 @@ what is raised, becomes a response here:
 
 A cancellation of the request's task from outside (a server shutting down, a client
 leaving) and ``KeyboardInterrupt`` are not the handler's to answer: they propagate.
+
+`call_user_code` is how every piece of project code is called, sync or async: route
+handlers, middleware, instrumentation hooks and ``after()`` callbacks.
 """
 
 from __future__ import annotations
@@ -45,8 +48,10 @@ if TYPE_CHECKING:
 __all__ = [
     "CompiledRoute",
     "Outcome",
+    "call_user_code",
     "failure_outcome",
     "handler_args",
+    "is_async_callable",
     "is_handler_failure",
     "result_outcome",
     "run_after_callbacks",
@@ -206,12 +211,20 @@ async def run_handler(
             is nobody to answer.
     """
     args = handler_args(handler, request, params)
+    # A plain def's thread is abandoned when cancelled: a 504 does not wait for it.
     try:
         if route.max_duration is None:
-            result = await _call(handler, args)
+            result = await call_user_code(
+                handler.func, args, is_async=handler.is_async, abandon_on_cancel=True
+            )
         else:
             with anyio.move_on_after(route.max_duration) as deadline:
-                result = await _call(handler, args)
+                result = await call_user_code(
+                    handler.func,
+                    args,
+                    is_async=handler.is_async,
+                    abandon_on_cancel=True,
+                )
             if deadline.cancelled_caught:
                 message = (
                     "Route handler {} (method: {}, url: {}) exceeded "
@@ -233,17 +246,6 @@ def _where(route: CompiledRoute, request: Request) -> tuple[str, str, str]:
     return route.file, request.method, request.url.path
 
 
-async def _call(handler: Handler, args: tuple[object, ...]) -> object:
-    if handler.is_async:
-        return await handler.func(*args)  # type: ignore[misc]
-    result = await anyio.to_thread.run_sync(
-        functools.partial(handler.func, *args), abandon_on_cancel=True
-    )
-    if inspect.isawaitable(result):
-        result = await result
-    return result
-
-
 async def run_after_callbacks(
     callbacks: list[tuple[Callable[..., object], tuple[object, ...]]],
 ) -> None:
@@ -255,15 +257,57 @@ async def run_after_callbacks(
     """
     for callback, args in callbacks:
         try:
-            if inspect.iscoroutinefunction(callback):
-                await callback(*args)
-            else:
-                result = await anyio.to_thread.run_sync(
-                    functools.partial(callback, *args)
-                )
-                if inspect.isawaitable(result):
-                    await result
+            await call_user_code(callback, args)
         except BaseException as exc:
             if not (isinstance(exc, ControlFlowSignal) or is_handler_failure(exc)):
                 raise
             logger.exception("Error in after() callback %r", callback)
+
+
+def is_async_callable(func: object) -> bool:
+    """Whether `call_user_code` awaits ``func`` on the event loop.
+
+    An ``async def`` function (or a `functools.partial` of one) or an object whose
+    ``__call__`` is one.
+    """
+    return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(
+        getattr(func, "__call__", None)  # noqa: B004 - async callable objects count too
+    )
+
+
+async def call_user_code(
+    func: Callable[..., object],
+    args: tuple[object, ...] = (),
+    *,
+    is_async: bool | None = None,
+    in_thread: bool = True,
+    abandon_on_cancel: bool = False,
+) -> object:
+    """Call a project's function, sync or async, and return what it returned.
+
+    An async function is awaited on the event loop. A plain ``def`` runs in a worker
+    thread, so that blocking code (a database driver, an HTTP client) does not stall
+    the loop; an awaitable it returns is then awaited on the loop. What the function
+    raises propagates.
+
+    Args:
+        func: The handler, hook, middleware or callback.
+        args: The positional arguments to call it with.
+        is_async: `is_async_callable` of ``func`` when computed already (at load time,
+            to spare the inspection per call); ``None`` inspects ``func`` now.
+        in_thread: False calls ``func`` on the loop even when it is a plain ``def``:
+            for start-up code that may need the main thread (``signal.signal``).
+        abandon_on_cancel: When the caller is cancelled, stop waiting for a plain
+            ``def``'s thread at once; the thread runs on and its result is dropped.
+    """
+    if not in_thread:
+        result = func(*args)
+    elif is_async or (is_async is None and is_async_callable(func)):
+        return await func(*args)  # type: ignore[misc]
+    else:
+        result = await anyio.to_thread.run_sync(
+            functools.partial(func, *args), abandon_on_cancel=abandon_on_cancel
+        )
+    if inspect.isawaitable(result):
+        result = await result
+    return result

@@ -29,18 +29,15 @@ raises answers 500 and the route is not run.
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import anyio.to_thread
-
 from ._config._conditions import Condition, RequestView, check_conditions
 from ._config._patterns import PathPattern
 from ._errors import ConfigError, RouteImportError, RouteTreeError
-from ._routing._loader import import_file
+from ._invoke import call_user_code, is_async_callable
+from ._routing._loader import import_project_file
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -102,12 +99,7 @@ class Middleware:
 
     async def run(self, request: Request) -> object:
         """Call the middleware function; return what it returned."""
-        if self.is_async:
-            return await self.function(request)  # type: ignore[misc]
-        result = await anyio.to_thread.run_sync(self.function, request)
-        if inspect.isawaitable(result):
-            result = await result
-        return result
+        return await call_user_code(self.function, (request,), is_async=self.is_async)
 
 
 def load_middleware(project_dir: Path) -> Middleware | None:
@@ -129,10 +121,7 @@ def load_middleware(project_dir: Path) -> Middleware | None:
         )
     file = present[0]
     name = _FILES[file]
-    digest = hashlib.sha1(str(project_dir).encode(), usedforsecurity=False).hexdigest()
-    module = import_file(
-        f"_routetree_middleware_{digest[:10]}", project_dir / file, file
-    )
+    module = import_project_file(project_dir, file, "middleware")
     function = getattr(module, name, None)
     if not callable(function):
         raise RouteImportError(
@@ -143,8 +132,7 @@ def load_middleware(project_dir: Path) -> Middleware | None:
     config = getattr(module, "config", None)
     matcher = config.get("matcher") if isinstance(config, dict) else None
     rules = None if matcher is None else compile_matcher(matcher, file)
-    is_async = inspect.iscoroutinefunction(function)
-    return Middleware(file, function, is_async, rules)
+    return Middleware(file, function, is_async_callable(function), rules)
 
 
 @dataclass(frozen=True, slots=True)

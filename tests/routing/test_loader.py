@@ -1,4 +1,7 @@
-"""Importing route.py files: handlers, arity, async-ness, import errors, lint, kind."""
+"""Importing route.py files: handlers, arity, async-ness, import errors, lint, kind.
+
+And importing any project file under its module name (`import_project_file`).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from routetree._routing._discovery import discover_routes
 from routetree._routing._loader import (
     HTTP_METHODS,
     LoadedRoute,
+    import_project_file,
     load_route,
     module_name_for,
 )
@@ -351,6 +355,59 @@ def test_module_names_are_unique_per_file(
 ) -> None:
     project = make_project({})
     assert module_name_for(project, first) != module_name_for(project, second)
+
+
+def test_module_name_of_a_top_level_file_is_its_kind(make_project: MakeProject) -> None:
+    project = make_project({})
+    digest = module_name_for(project, FILE).partition(".")[0].rpartition("_")[2]
+    assert len(digest) == 10
+    assert module_name_for(project, "middleware.py", "middleware") == (
+        f"_routetree_middleware_{digest}"
+    )
+    assert module_name_for(project, "proxy.py", "middleware") == (
+        f"_routetree_middleware_{digest}"
+    )
+    assert module_name_for(project, "instrumentation.py", "instrumentation") == (
+        f"_routetree_instrumentation_{digest}"
+    )
+
+
+def test_import_project_file_imports_under_its_module_name(
+    make_project: MakeProject,
+) -> None:
+    project = make_project({"instrumentation.py": "HOOKED = True\n"})
+    module = import_project_file(project, "instrumentation.py", "instrumentation")
+    name = module_name_for(project, "instrumentation.py", "instrumentation")
+    assert module.__name__ == name
+    assert sys.modules[name] is module
+    assert module.HOOKED is True
+    assert module.__file__ == str(project / "instrumentation.py")
+
+
+def test_import_project_file_takes_a_path_found_already(
+    make_project: MakeProject,
+) -> None:
+    project = make_project({"elsewhere/real.py": "WHO = 'real'\n"})
+    module = import_project_file(project, FILE, file=project / "elsewhere/real.py")
+    assert module.WHO == "real"
+    assert module.__name__ == module_name_for(project, FILE)
+    assert module.__file__ == str(project / "elsewhere/real.py")
+
+
+def test_import_project_file_failure_names_the_relative_file(
+    make_project: MakeProject,
+) -> None:
+    project = make_project({"middleware.py": "raise RuntimeError('boom')\n"})
+    with pytest.raises(RouteImportError) as caught:
+        import_project_file(project, "middleware.py", "middleware")
+    message = str(caught.value)
+    assert message.startswith(
+        "Failed to import middleware.py:\nTraceback (most recent call last):\n"
+    )
+    assert f'File "{project / "middleware.py"}", line 1, in <module>' in message
+    assert message.endswith("RuntimeError: boom")
+    assert isinstance(caught.value.__cause__, RuntimeError)
+    assert module_name_for(project, "middleware.py", "middleware") not in sys.modules
 
 
 def test_route_files_that_escape_alike_keep_their_own_modules(

@@ -4,7 +4,8 @@ Each route file is imported under a unique module name derived from its path
 (``_routetree_routes.<project>.api.users._5bid_5d.route``), so two ``route.py`` files
 never share a module and ``[id]``-style folder names need not be identifiers. The module
 is in `sys.modules` while it executes, so dataclasses and pydantic models defined in it
-work.
+work. `import_project_file` imports the project's other files (``middleware.py``,
+``instrumentation.py``) the same way.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ import inspect
 import logging
 import re
 import sys
-import traceback
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
-from .._errors import RouteImportError
+from .._errors import RouteImportError, user_traceback
+from .._invoke import is_async_callable
 from ._segment_config import SegmentConfig, read_segment_config
 
 if TYPE_CHECKING:
@@ -33,7 +34,8 @@ __all__ = [
     "HTTP_METHODS",
     "Handler",
     "LoadedRoute",
-    "import_file",
+    "ProjectFileKind",
+    "import_project_file",
     "load_route",
     "module_name_for",
 ]
@@ -41,6 +43,7 @@ __all__ = [
 logger = logging.getLogger("routetree")
 
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+ProjectFileKind = Literal["routes", "middleware", "instrumentation"]
 _UNCACHEABLE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 # "_" is escaped too, so "rss.xml" (rss_2exml) and "rss_2exml" (rss_5f2exml) differ.
 _NON_IDENTIFIER = re.compile(r"[^0-9A-Za-z]")
@@ -97,14 +100,22 @@ class LoadedRoute:
         return "dynamic"
 
 
-def module_name_for(project_dir: Path, relative_file: str) -> str:
-    """Return the unique module name a route file is imported under."""
+def module_name_for(
+    project_dir: Path, relative_file: str, kind: ProjectFileKind = "routes"
+) -> str:
+    """Return the unique module name a project file is imported under.
+
+    ``_routetree_<kind>_<hash of project_dir>``, then the file's path below its first
+    part, each part escaped to an identifier: ``app/api/[id]/route.py`` (a route) is
+    ``..._routes_<hash>.api._5bid_5d.route``, and ``middleware.py`` (the whole path is
+    one part) is ``_routetree_middleware_<hash>``.
+    """
     digest = hashlib.sha1(str(project_dir).encode(), usedforsecurity=False).hexdigest()[
         :10
     ]
     parts = relative_file.removesuffix(".py").split("/")[1:]
     escaped = [_NON_IDENTIFIER.sub(lambda m: f"_{ord(m.group()):x}", p) for p in parts]
-    return ".".join([f"_routetree_routes_{digest}", *escaped])
+    return ".".join([f"_routetree_{kind}_{digest}", *escaped])
 
 
 def load_route(project_dir: Path, definition: RouteDefinition) -> LoadedRoute:
@@ -116,8 +127,7 @@ def load_route(project_dir: Path, definition: RouteDefinition) -> LoadedRoute:
         ConfigError: A segment config constant has an invalid value.
     """
     where = definition.relative_file
-    name = module_name_for(project_dir, where)
-    module = import_file(name, definition.file, where)
+    module = import_project_file(project_dir, where, file=definition.file)
     handlers: dict[str, Handler] = {}
     for method in HTTP_METHODS:
         func = getattr(module, method, None)
@@ -129,23 +139,43 @@ def load_route(project_dir: Path, definition: RouteDefinition) -> LoadedRoute:
                 f"Export `async def {method}(request, context)` or remove the name."
             )
         handlers[method] = Handler(
-            method, func, _arity(func, method, where), _is_async(func)
+            method, func, _arity(func, method, where), is_async_callable(func)
         )
     return LoadedRoute(
         definition,
-        name,
+        module_name_for(project_dir, where),
         handlers,
         read_segment_config(module, where),
         _lint(module, where),
     )
 
 
-def import_file(name: str, file: Path, where: str) -> ModuleType:
-    """Import ``file`` as module ``name``.
+def import_project_file(
+    project_dir: Path,
+    relative_file: str,
+    kind: ProjectFileKind = "routes",
+    *,
+    file: Path | None = None,
+) -> ModuleType:
+    """Import a project file under its unique name, `module_name_for`.
 
-    A failure is a `RouteImportError` naming ``where``. The error message carries the
-    traceback of the user's own frames only.
+    Args:
+        project_dir: The project folder.
+        relative_file: The file, relative to ``project_dir`` with ``/`` separators;
+            error messages name it.
+        kind: What the file is, the start of the module name.
+        file: The file's path, when known already; else ``project_dir / relative_file``.
+
+    Raises:
+        RouteImportError: The file fails to import; the message carries the traceback
+            of the user's own frames only.
     """
+    name = module_name_for(project_dir, relative_file, kind)
+    path = project_dir / relative_file if file is None else file
+    return _import_file(name, path, relative_file)
+
+
+def _import_file(name: str, file: Path, where: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(name, file)
     if spec is None or spec.loader is None:
         raise RouteImportError(f"Cannot import {where}: Python has no loader for it.")
@@ -166,23 +196,11 @@ def import_file(name: str, file: Path, where: str) -> ModuleType:
                 "from the project folder, e.g. `from app.api._lib.helpers import x` or "
                 "`from lib.db import db`."
             )
-        raise RouteImportError(
-            f"Failed to import {where}:\n{_user_traceback(exc)}{hint}"
-        ) from exc
+        # The message keeps to the error itself; what that error was raised from, if
+        # anything, is still in the logged traceback (it is chained to exc).
+        trimmed = user_traceback(exc, chain=False).rstrip()
+        raise RouteImportError(f"Failed to import {where}:\n{trimmed}{hint}") from exc
     return module
-
-
-def _user_traceback(exc: Exception) -> str:
-    # The user's frames only: importlib's and this module's frames are noise to them.
-    frames = [
-        frame
-        for frame in traceback.extract_tb(exc.__traceback__)
-        if not frame.filename.startswith("<frozen") and frame.filename != __file__
-    ]
-    lines = ["Traceback (most recent call last):\n"] if frames else []
-    lines += traceback.format_list(frames)
-    lines += traceback.format_exception_only(exc)
-    return "".join(lines).rstrip()
 
 
 def _arity(func: Callable[..., object], method: str, where: str) -> int:
@@ -215,12 +233,6 @@ def _arity(func: Callable[..., object], method: str, where: str) -> int:
                 "(request) or (request, context)."
             )
     return min(positional, 2)
-
-
-def _is_async(func: Callable[..., object]) -> bool:
-    return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(
-        getattr(func, "__call__", None)  # noqa: B004 - async callable objects count too
-    )
 
 
 def _lint(module: ModuleType, where: str) -> list[str]:
