@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
 import pytest
 
 from routetree._headers import READ_ONLY_MESSAGE, Headers, MutableHeaders
@@ -148,6 +150,30 @@ def test_delete_on_request_headers_raises() -> None:
 def test_request_headers_are_unhashable() -> None:
     with pytest.raises(TypeError):
         hash(_request_headers())
+
+
+@pytest.mark.parametrize("headers", [Headers(), MutableHeaders()], ids=repr)
+def test_no_headers_are_hashable(headers: Headers) -> None:
+    assert not isinstance(headers, Hashable)
+    with pytest.raises(TypeError, match="unhashable type"):
+        hash(headers)
+
+
+def test_mutable_headers_are_a_headers_that_writes() -> None:
+    # A MutableHeaders passed where a Headers is expected writes; a Headers refuses.
+    def write(headers: Headers) -> None:
+        headers.set("x-a", "1")
+        headers["x-b"] = "2"
+        headers.append("x-c", "3")
+        headers.delete("x-d")
+        del headers["x-e"]
+
+    mutable = MutableHeaders({"x-d": "4", "x-e": "5"})
+    write(mutable)
+    assert mutable.multi_items() == [("x-a", "1"), ("x-b", "2"), ("x-c", "3")]
+    with pytest.raises(TypeError) as caught:
+        write(Headers())
+    assert str(caught.value) == READ_ONLY_MESSAGE
 
 
 def test_mutable_headers_from_mapping_lowercase_names() -> None:

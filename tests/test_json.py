@@ -13,7 +13,7 @@ import pytest
 from pydantic import BaseModel
 
 from routetree._errors import HTTPError
-from routetree._json import JSONDecodeFailure, decode_json, encode_json
+from routetree._json import InvalidJSONError, decode_json, encode_json
 
 PLUS_TWO = timezone(timedelta(hours=2))
 ID = UUID("12345678-1234-5678-1234-567812345678")
@@ -186,8 +186,8 @@ def test_decode_valid_json(body: bytes, value: object) -> None:
     assert decode_json(body) == value
 
 
-def _failure(body: bytes) -> JSONDecodeFailure:
-    with pytest.raises(JSONDecodeFailure) as caught:
+def _failure(body: bytes) -> InvalidJSONError:
+    with pytest.raises(InvalidJSONError) as caught:
         decode_json(body)
     return caught.value
 

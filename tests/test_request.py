@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import anyio
 import pytest
 
+from routetree import Request, RouteContext
 from routetree.testing import AsyncTestClient, TestClient
 
 if TYPE_CHECKING:
@@ -904,3 +905,33 @@ def test_config_form_limits_apply_unless_the_route_sets_its_own(
     )
     assert allowed.status_code == 200
     assert allowed.json() == {"items": 2}
+
+
+# --- public surface -------------------------------------------------------------------
+
+
+def _public_members(cls: type) -> set[str]:
+    return {name for name in dir(cls) if not name.startswith("_")}
+
+
+def test_request_exposes_only_what_the_docs_describe() -> None:
+    # What the framework itself needs (rewrites, limits, trusted proxies, the
+    # disconnect watcher, per-request state) is private: a handler cannot reach it.
+    assert _public_members(Request) == {
+        "body",
+        "client",
+        "cookies",
+        "form",
+        "headers",
+        "ip",
+        "json",
+        "method",
+        "scope",
+        "stream",
+        "text",
+        "url",
+    }
+
+
+def test_route_context_exposes_only_params() -> None:
+    assert _public_members(RouteContext) == {"params"}

@@ -63,7 +63,7 @@ def current_state(function: str) -> RequestState:
             "or from a function the handler calls."
         ) from None
     # Most requests never call cookies() or after(): the state is made on demand.
-    state = request.state_for_functions
+    state = request._state_for_functions
     if state is None:
-        state = request.state_for_functions = RequestState(request)
+        state = request._state_for_functions = RequestState(request)
     return state

@@ -103,7 +103,7 @@ class Dispatcher:
         if request is None:
             request = Request(scope, receive, path, route)
         else:
-            request.set_limits(route)
+            request._set_limits(route)
         token = current_request.set(request)
         try:
             try:
@@ -127,13 +127,13 @@ class Dispatcher:
                     )
             except ClientDisconnectedError:
                 return
-            state = request.state_for_functions
+            state = request._state_for_functions
             streaming = response.is_streaming
             try:
                 await response.send(
                     send,
                     head_only=request.method == "HEAD",
-                    wait_for_disconnect=request.disconnect_waiter()
+                    wait_for_disconnect=request._disconnect_waiter()
                     if streaming
                     else None,
                     extra_headers=None
@@ -158,7 +158,7 @@ class Dispatcher:
                 await self.instrumentation.report_error(error, request, route.path)
         finally:
             try:
-                state = request.state_for_functions
+                state = request._state_for_functions
                 if state is not None and state.after:
                     await run_after_callbacks(state.after)
             finally:  # also when the callbacks are cancelled

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from typing import NoReturn, TypeVar, overload
+from typing import TypeVar, overload
 
 from ._url import encode_location
 
@@ -93,28 +93,30 @@ class Headers(Mapping[str, str]):
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.multi_items()!r})"
 
+    # Defining __eq__ sets __hash__ to None, in MutableHeaders too: equality is by
+    # content, and a MutableHeaders's content changes.
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Headers):
             return sorted(self._raw) == sorted(other._raw)
         return super().__eq__(other)
 
-    __hash__ = None  # type: ignore[assignment]
-
-    def __setitem__(self, name: str, value: str) -> NoReturn:
+    # The writers refuse, but are typed like MutableHeaders's (-> None, not NoReturn):
+    # a Headers may be a MutableHeaders, whose writers return.
+    def __setitem__(self, name: str, value: str) -> None:
         raise TypeError(READ_ONLY_MESSAGE)
 
-    def __delitem__(self, name: str) -> NoReturn:
+    def __delitem__(self, name: str) -> None:
         raise TypeError(READ_ONLY_MESSAGE)
 
-    def set(self, name: str, value: str) -> NoReturn:
+    def set(self, name: str, value: str) -> None:
         """Refuse: request headers are read-only."""
         raise TypeError(READ_ONLY_MESSAGE)
 
-    def append(self, name: str, value: str) -> NoReturn:
+    def append(self, name: str, value: str) -> None:
         """Refuse: request headers are read-only."""
         raise TypeError(READ_ONLY_MESSAGE)
 
-    def delete(self, name: str) -> NoReturn:
+    def delete(self, name: str) -> None:
         """Refuse: request headers are read-only."""
         raise TypeError(READ_ONLY_MESSAGE)
 
@@ -145,17 +147,17 @@ class MutableHeaders(Headers):
         headers._raw = raw
         return headers
 
-    def set(self, name: str, value: str) -> None:  # type: ignore[override]
+    def set(self, name: str, value: str) -> None:
         """Set header ``name`` to ``value``, replacing any existing values."""
         encoded = _encode(name, value)
         self._raw[:] = [item for item in self._raw if item[0] != encoded[0]]
         self._raw.append(encoded)
 
-    def append(self, name: str, value: str) -> None:  # type: ignore[override]
+    def append(self, name: str, value: str) -> None:
         """Add a ``name: value`` line, keeping existing ones."""
         self._raw.append(_encode(name, value))
 
-    def delete(self, name: str) -> None:  # type: ignore[override]
+    def delete(self, name: str) -> None:
         """Remove every ``name`` header (no error if absent)."""
         key = _lookup_key(name)
         self._raw[:] = [item for item in self._raw if item[0] != key]
@@ -172,10 +174,10 @@ class MutableHeaders(Headers):
         for name, value in pairs:
             self.set(name, value)
 
-    def __setitem__(self, name: str, value: str) -> None:  # type: ignore[override]
+    def __setitem__(self, name: str, value: str) -> None:
         self.set(name, value)
 
-    def __delitem__(self, name: str) -> None:  # type: ignore[override]
+    def __delitem__(self, name: str) -> None:
         if name not in self:
             raise KeyError(name)
         self.delete(name)

@@ -20,7 +20,7 @@ import orjson
 
 from ._errors import HTTPError
 
-__all__ = ["JSONDecodeFailure", "decode_json", "encode_json"]
+__all__ = ["InvalidJSONError", "decode_json", "encode_json"]
 
 _OPTIONS: Final = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
 _BOM: Final = b"\xef\xbb\xbf"
@@ -51,7 +51,7 @@ def encode_json(data: object) -> bytes:
         raise TypeError(str(exc)) from exc.__cause__
 
 
-class JSONDecodeFailure(HTTPError):
+class InvalidJSONError(HTTPError):
     """A request body that is not valid JSON.
 
     Answered with 400 and where it went wrong.
@@ -62,18 +62,18 @@ def decode_json(body: bytes) -> object:
     """Decode a request body as JSON (UTF-8; a leading byte order mark is skipped).
 
     Raises:
-        JSONDecodeFailure: (an `HTTPError` 400) The body is empty, malformed, not UTF-8
+        InvalidJSONError: (an `HTTPError` 400) The body is empty, malformed, not UTF-8
             or nested too deeply; the message says what and where.
     """
     skipped = 0
     if body.startswith(_BOM):
         body, skipped = body[len(_BOM) :], len(_BOM)
     if not body.strip():
-        raise JSONDecodeFailure(400, "Request body is empty; expected a JSON document.")
+        raise InvalidJSONError(400, "Request body is empty; expected a JSON document.")
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError as exc:
-        raise JSONDecodeFailure(400, _failure_detail(exc, body, skipped)) from None
+        raise InvalidJSONError(400, _failure_detail(exc, body, skipped)) from None
 
 
 def _failure_detail(exc: orjson.JSONDecodeError, body: bytes, skipped: int) -> str:

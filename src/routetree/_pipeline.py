@@ -110,7 +110,7 @@ class Pipeline:
             await error_response(404).send(send, head_only=method == "HEAD")
             return
         request = Request(scope, receive, path, self.limits)
-        request.trusted_proxies = self.trusted
+        request._trusted_proxies = self.trusted
         conditions = RequestConditions(request)
 
         extra = self._config_headers(path, conditions)
@@ -160,7 +160,7 @@ class Pipeline:
             path, more_headers = outcome
             if more_headers:
                 send = with_headers(send, more_headers)
-            request.rewrite_path(path)
+            request._rewrite_path(path)
 
         rewrites = config.rewrites
         path = self._rewrite(rewrites.before_files, path, request, conditions)
@@ -175,7 +175,7 @@ class Pipeline:
                 path = rewritten
                 found = self._match(self._route_path(path))
         if path != request.url.path:
-            request.rewrite_path(path)
+            request._rewrite_path(path)
         await self.dispatcher.answer(scope, receive, send, path, found, request)
 
     def _match(self, path: str) -> RouteMatch[CompiledRoute] | None:
@@ -268,7 +268,7 @@ class Pipeline:
             return path, []
         if isinstance(result, ContinueDirective):
             if result.request_headers is not None:
-                request.override_headers(result.request_headers.raw)
+                request._override_headers(result.request_headers.raw)
             return path, list(result.headers.raw)
         if isinstance(result, RewriteDirective):
             if not _is_this_host(result.url, request):
@@ -318,7 +318,7 @@ def _path_of(url: str, request: Request, *, keep_query: bool = True) -> str:
     parts = urlsplit(url)
     if (parts.query or not keep_query) and parts.query != request.url.query:
         request.scope["query_string"] = parts.query.encode("latin-1")
-        request.reset_url()
+        request._reset_url()
     path = parts.path or "/"
     if check_percent_escapes(path) is not None:
         return path

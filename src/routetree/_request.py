@@ -192,11 +192,11 @@ class Request:
         "_receive_channel",
         "_received",
         "_scope",
+        "_state_for_functions",
         "_too_large_seen",
+        "_trusted_proxies",
         "_url",
         "method",
-        "state_for_functions",
-        "trusted_proxies",
     )
 
     def __init__(
@@ -223,10 +223,10 @@ class Request:
         self._form: FormData | None = None
         self._receive_channel: _ReceiveChannel | None = None
         # What cookies() and after() collect (routetree._context); None until used.
-        self.state_for_functions: RequestState | None = None
+        self._state_for_functions: RequestState | None = None
         # Networks of proxies whose X-Forwarded-For is believed (config
         # trusted_proxies); none by default.
-        self.trusted_proxies: tuple[IPNetwork, ...] = ()
+        self._trusted_proxies: tuple[IPNetwork, ...] = ()
 
     @property
     def scope(self) -> Scope:
@@ -303,25 +303,25 @@ class Request:
         if peer is None or not self._from_trusted_proxy():
             return peer
         return client_address(
-            peer, self.headers.get_all("x-forwarded-for"), self.trusted_proxies
+            peer, self.headers.get_all("x-forwarded-for"), self._trusted_proxies
         )
 
     def _from_trusted_proxy(self) -> bool:
-        if not self.trusted_proxies:
+        if not self._trusted_proxies:
             return False
         client = self._scope.get("client")
-        return client is not None and is_trusted(client[0], self.trusted_proxies)
+        return client is not None and is_trusted(client[0], self._trusted_proxies)
 
-    def rewrite_path(self, path: str) -> None:
+    def _rewrite_path(self, path: str) -> None:
         """Serve this request as ``path`` (a rewrite): ``url.path`` says so from now."""
         self._path = path
         self._url = None
 
-    def reset_url(self) -> None:
+    def _reset_url(self) -> None:
         """Forget the parsed URL (the scope's query string was replaced)."""
         self._url = None
 
-    def override_headers(self, headers: list[tuple[bytes, bytes]]) -> None:
+    def _override_headers(self, headers: list[tuple[bytes, bytes]]) -> None:
         """Replace the named request headers (``Response.next(request_headers=)``)."""
         names = {name for name, _ in headers}
         kept = [h for h in self._scope["headers"] if h[0] not in names]
@@ -329,7 +329,7 @@ class Request:
         self._headers = None
         self._cookies = None
 
-    def set_limits(self, limits: RequestLimits) -> None:
+    def _set_limits(self, limits: RequestLimits) -> None:
         """Apply the route's body and form limits (known once the request is routed)."""
         self._limits = limits
 
@@ -373,7 +373,7 @@ class Request:
             # (Joining one chunk gives that chunk itself, so most bodies cost no copy.)
             self._body = b"".join(self._chunks)
 
-    def disconnect_waiter(self) -> Callable[[], Awaitable[None]]:
+    def _disconnect_waiter(self) -> Callable[[], Awaitable[None]]:
         """Return a coroutine function that returns once the client has gone away.
 
         Used while a response streams. From this call on, the body and the waiter
