@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from pathlib import Path
     from types import ModuleType
 
+    from .._typed._signature import HandlerSignature
     from ._discovery import RouteDefinition
 
 __all__ = [
@@ -58,12 +59,18 @@ class Handler:
         func: The function as exported.
         arity: How many of ``(request, context)`` it takes: 0, 1 or 2.
         is_async: Whether it runs on the event loop (else in a worker thread).
+        endpoint: The function the route file exports. ``func`` is the same
+            function, or for a typed handler the wrapper that validates its input
+            and serialises its answer.
+        signature: A typed handler's inputs and response model, else None.
     """
 
     method: str
     func: Callable[..., object]
     arity: int
     is_async: bool
+    endpoint: Callable[..., object] | None = None
+    signature: HandlerSignature | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +146,7 @@ def load_route(project_dir: Path, definition: RouteDefinition) -> LoadedRoute:
                 f"Export `async def {method}(request, context)` or remove the name."
             )
         handlers[method] = Handler(
-            method, func, _arity(func, method, where), is_async_callable(func)
+            method, func, _arity(func, method, where), is_async_callable(func), func
         )
     return LoadedRoute(
         definition,
