@@ -47,6 +47,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Final
 
+from .._headers import TOKEN, TOKEN_CHARS
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -73,9 +75,7 @@ _ORIGIN = re.compile(
     r"(?P<host>\[[0-9a-f:.]+\]|[a-z0-9\-_]+(?:\.[a-z0-9\-_]+)*)"
     r"(?::(?P<port>[0-9]{1,5}))?"
 )
-_TOKEN_CHARS: Final = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
-_TOKEN = re.compile(_TOKEN_CHARS)
-_TOKEN_LIST = re.compile(rf"{_TOKEN_CHARS}(?:[ \t]*,[ \t]*{_TOKEN_CHARS})*")
+_TOKEN_LIST = re.compile(rf"{TOKEN_CHARS}+(?:[ \t]*,[ \t]*{TOKEN_CHARS}+)*")
 
 
 def is_preflight(method: str, request_headers: Headers) -> bool:
@@ -196,7 +196,7 @@ class CorsPolicy:
                 "more), or leave it out."
             )
         for name in (*self.methods, *self.headers, *self.expose_headers):
-            if not _TOKEN.fullmatch(name):
+            if not TOKEN.fullmatch(name):
                 raise ValueError(
                     f"Invalid CORS method or header name {name!r}: use letters, "
                     "digits and -_.!#$%&'*+^`|~ (an HTTP token)."
@@ -335,7 +335,7 @@ class CorsPolicy:
             if self._allow_all
             else (_ALLOW_ORIGIN, origin.encode("latin-1"))
         ]
-        if self._echo_methods and request_method and _TOKEN.fullmatch(request_method):
+        if self._echo_methods and request_method and TOKEN.fullmatch(request_method):
             result.append((_ALLOW_METHODS, request_method.encode("latin-1")))
         if self._echo_headers:
             requested = (request_headers or "").strip()

@@ -69,6 +69,7 @@ from pydantic import (
 
 from .._errors import ConfigError
 from .._forms import DEFAULT_FORM_LIMITS
+from .._headers import FORBIDDEN_IN_VALUE, TOKEN
 from .._hosts import parse_host
 from .._request import DEFAULT_MAX_BODY_SIZE
 from .._routing._segment_config import parse_byte_size, parse_count
@@ -103,8 +104,6 @@ __all__ = [
 DEFAULT_CORS_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 
-_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")  # RFC 9110 field-name / method
-_BAD_VALUE_CHAR = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # controls, except tab
 _ORIGIN_PORT = re.compile(r"[^:]*(:[0-9]{1,5})?")  # the netloc after an IPv6 "]"
 _BASE_PATH = re.compile(r"^(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+\Z")
 _PARAM_IN_KEY = re.compile(r":\w+[*+]?")
@@ -278,7 +277,7 @@ class HeaderEntry(_Model):
     @field_validator("value")
     @classmethod
     def _check_value(cls, value: str) -> str:
-        if _BAD_VALUE_CHAR.search(value):
+        if FORBIDDEN_IN_VALUE.search(value):
             raise ValueError(
                 f"{value!r} contains a control character (CR, LF, NUL...), which "
                 "could split the response or smuggle headers"
@@ -319,7 +318,7 @@ class HeaderRule(_Rule):
         names = self.param_names
         for index, entry in enumerate(self.headers):
             key = HeaderTemplate(entry.key, names, is_key=True)
-            if not _TOKEN.match(key.fill(dict.fromkeys(key.names, "x"))):
+            if not TOKEN.fullmatch(key.fill(dict.fromkeys(key.names, "x"))):
                 raise ValueError(
                     f"headers[{index}].key {entry.key!r} is not a header name: "
                     "only params of the source "
@@ -503,13 +502,13 @@ def _origin(origin: str) -> str:
 
 
 def _method(method: str) -> str:
-    if not _TOKEN.match(method):
+    if not TOKEN.fullmatch(method):
         raise ValueError(f"{method!r} is not an HTTP method")
     return method.upper()
 
 
 def _header_name(name: str) -> str:
-    if not _TOKEN.match(name):
+    if not TOKEN.fullmatch(name):
         raise ValueError(
             f"{name!r} is not a header name (letters, digits and !#$%&'*+-.^_`|~)"
         )
