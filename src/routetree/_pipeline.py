@@ -21,6 +21,7 @@ from ._request import Request
 from ._response import ContinueDirective, Response, RewriteDirective
 from ._routing._matcher import RouteMatch
 from ._url import (
+    DEFAULT_PORTS,
     check_percent_escapes,
     encode_location,
     normalize_escapes,
@@ -292,9 +293,6 @@ class Pipeline:
         return error_response(500)
 
 
-_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
-
-
 def _is_this_host(url: str, request: Request) -> bool:
     """Whether ``url`` is a path, or an absolute URL of the host the request named."""
     target = urlsplit(url)
@@ -302,11 +300,11 @@ def _is_this_host(url: str, request: Request) -> bool:
         return True
     here = request.url
     try:
-        port = target.port or _DEFAULT_PORTS.get(target.scheme)
+        port = target.port or DEFAULT_PORTS.get(target.scheme)
     except ValueError:  # a port that is not a number
         return False
     return (target.hostname or "") == here.host.lower() and port == (
-        here.port or _DEFAULT_PORTS.get(here.scheme)
+        here.port or DEFAULT_PORTS.get(here.scheme)
     )
 
 

@@ -48,6 +48,7 @@ import re
 from typing import TYPE_CHECKING, Final
 
 from .._headers import TOKEN, TOKEN_CHARS
+from .._url import DEFAULT_PORTS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -67,7 +68,6 @@ _MAX_AGE: Final = b"access-control-max-age"
 _VARY_ORIGIN: Final = (b"vary", b"Origin")
 _ANY_ORIGIN: Final = (_ALLOW_ORIGIN, b"*")
 
-_DEFAULT_PORTS: Final = {"http": "80", "https": "443"}
 # scheme://host[:port] and nothing else: no userinfo, path, query or fragment. The host
 # is a DNS name, an IPv4 address or a bracketed IPv6 address.
 _ORIGIN = re.compile(
@@ -292,7 +292,7 @@ class CorsPolicy:
         if match is None:
             return False
         scheme, host, port = match["scheme"], match["host"], match["port"]
-        if port is not None and port == _DEFAULT_PORTS.get(scheme):
+        if port is not None and port == str(DEFAULT_PORTS.get(scheme)):
             port = None
         if _serialize(scheme, host, port) in self._exact:
             return True
@@ -393,7 +393,7 @@ def _normalize_config_origin(origin: str) -> str:
             'path, e.g. "https://app.example.com" or "http://localhost:3000".'
         )
     scheme, host, port = match["scheme"], match["host"], match["port"]
-    if port is not None and port == _DEFAULT_PORTS.get(scheme):
+    if port is not None and port == str(DEFAULT_PORTS.get(scheme)):
         port = None
     return _serialize(scheme, host, port)
 
@@ -424,6 +424,6 @@ def wildcard_origin(origin: str) -> tuple[str, str, str]:
             "a.example.com and a.b.example.com, not example.com)."
         )
     port = match["port"]
-    if port is not None and port == _DEFAULT_PORTS.get(match["scheme"]):
+    if port is not None and port == str(DEFAULT_PORTS.get(match["scheme"])):
         port = None
     return match["scheme"], "." + match["host"], port or ""

@@ -74,6 +74,7 @@ from .._hosts import parse_host
 from .._request import DEFAULT_MAX_BODY_SIZE
 from .._routing._segment_config import parse_byte_size, parse_count
 from .._server._limits import ServerLimits
+from .._url import DEFAULT_PORTS
 from ._conditions import Condition, capture_conditions
 from ._cors import CorsPolicy, wildcard_origin
 from ._destination import Destination, HeaderTemplate
@@ -492,7 +493,7 @@ def _origin(origin: str) -> str:
             'such as "https://app.example.com", "https://*.example.com" for its '
             'subdomains, or "*" for any origin'
         )
-    if parts.port == {"http": 80, "https": 443}[parts.scheme]:
+    if parts.port == DEFAULT_PORTS[parts.scheme]:
         raise ValueError(
             f"{origin!r} names the default port, which browsers leave out of the "
             "Origin header, so it would never match. "
