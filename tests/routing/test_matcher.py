@@ -10,11 +10,12 @@ import pytest
 
 from routetree._routing._discovery import discover_routes
 from routetree._routing._matcher import Matcher, RouteMatch
-from tests.routing_cases import CASES, Params, RoutingCase, tree_files
+from tests.routing_cases import CASES, RoutingCase, tree_files
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from routetree._types import Params
     from tests.conftest import MakeProject
 
 _RANK = {"static": 0, "dynamic": 1, "catch-all": 2, "optional": 3}

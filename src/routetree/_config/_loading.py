@@ -84,8 +84,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
     from pathlib import Path
 
+    from .._types import Params
     from ._conditions import RequestView
-    from ._patterns import Params
 
 __all__ = [
     "DEFAULT_CORS_METHODS",
