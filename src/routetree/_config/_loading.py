@@ -72,6 +72,7 @@ from .._forms import DEFAULT_FORM_LIMITS
 from .._headers import FORBIDDEN_IN_VALUE, TOKEN
 from .._hosts import parse_host
 from .._request import DEFAULT_MAX_BODY_SIZE
+from .._response import REDIRECT_STATUSES
 from .._routing._segment_config import parse_byte_size, parse_count
 from .._server._limits import ServerLimits
 from .._url import DEFAULT_PORTS
@@ -103,7 +104,6 @@ __all__ = [
 ]
 
 DEFAULT_CORS_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
-REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 
 _ORIGIN_PORT = re.compile(r"[^:]*(:[0-9]{1,5})?")  # the netloc after an IPv6 "]"
 _BASE_PATH = re.compile(r"^(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+\Z")
@@ -393,7 +393,7 @@ class RedirectRule(_DestinationRule):
         if status is not None and status not in REDIRECT_STATUSES:
             raise ValueError(
                 f"{status} is not a redirect status: use one of "
-                + ", ".join(map(str, REDIRECT_STATUSES))
+                + ", ".join(map(str, sorted(REDIRECT_STATUSES)))
             )
         return status
 
