@@ -299,12 +299,12 @@ INVALID: list[tuple[str, str]] = [
     ),
     (
         '[cors]\norigins = ["https://*a.test"]',
-        "cors.origins[0]: Invalid CORS origin pattern 'https://*a.test': only a "
+        "cors.origins[0]: 'https://*a.test' is not an origin pattern: only a "
         "leading subdomain wildcard is supported",
     ),
     (
         '[cors]\norigins = ["https://*.test"]',
-        "cors.origins[0]: Invalid CORS origin pattern 'https://*.test'",
+        "cors.origins[0]: 'https://*.test' is not an origin pattern",
     ),
     (
         '[cors]\norigins = ["https://a.test"]\nexpose_headers = ["*"]\n'
@@ -323,6 +323,23 @@ INVALID: list[tuple[str, str]] = [
         '[cors]\norigins = ["https://a.test:443"]',
         "cors.origins[0]: 'https://a.test:443' names the default port, which browsers "
         "leave out of the Origin header, so it would never match. Write 'https://a.test'.",
+    ),
+    (
+        '[cors]\norigins = [" https://a.test"]',
+        "cors.origins[0]: ' https://a.test' has white space around it, which browsers "
+        "never send, so it would never match. Write 'https://a.test'.",
+    ),
+    (
+        '[cors]\norigins = ["https://a.test:65536"]',
+        "cors.origins[0]: 'https://a.test:65536' is not an origin",
+    ),
+    (
+        '[cors]\norigins = ["https://*.a.test:443"]',
+        "cors.origins[0]: 'https://*.a.test:443' names the default port",
+    ),
+    (
+        '[cors]\norigins = ["ftp://*.a.test"]',
+        "cors.origins[0]: 'ftp://*.a.test' is not an origin pattern",
     ),
     (
         '[cors]\norigins = ["*"]\nmethods = ["GET POST"]',

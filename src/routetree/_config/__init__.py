@@ -12,7 +12,8 @@ Read once, at start-up, into frozen values that the request path only consults:
    (Next.js path patterns for ``source`` and the middleware matcher, with
    `._regex_analysis` refusing regexes that backtrack catastrophically),
    `._conditions` (``has``/``missing``), `._destination` (redirect and rewrite
-   destinations, header templates) and `._cors` (the CORS policy).
+   destinations, header templates) and `._cors` (the CORS policy, whose values
+   `._cors_checks` checks, for the loader and the policy alike).
 
 A mistake in any of them stops the app before it serves a request. The configured
 request stages that use these values live in `routetree._pipeline`.

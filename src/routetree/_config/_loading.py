@@ -49,7 +49,6 @@ from typing import (
     get_args,
     get_origin,
 )
-from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
@@ -75,9 +74,9 @@ from .._request import DEFAULT_MAX_BODY_SIZE
 from .._response import REDIRECT_STATUSES
 from .._routing._segment_config import parse_byte_size, parse_count
 from .._server._limits import ServerLimits
-from .._url import DEFAULT_PORTS
 from ._conditions import Condition, capture_conditions
-from ._cors import CorsPolicy, wildcard_origin
+from ._cors import CorsPolicy
+from ._cors_checks import check_header_name, check_method, check_origin
 from ._destination import Destination, HeaderTemplate
 from ._patterns import PathPattern
 
@@ -105,7 +104,6 @@ __all__ = [
 
 DEFAULT_CORS_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 
-_ORIGIN_PORT = re.compile(r"[^:]*(:[0-9]{1,5})?")  # the netloc after an IPv6 "]"
 _BASE_PATH = re.compile(r"^(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+\Z")
 _PARAM_IN_KEY = re.compile(r":\w+[*+]?")
 _FRAMING_HEADERS = frozenset(
@@ -267,7 +265,11 @@ class HeaderEntry(_Model):
     @classmethod
     def _check_key(cls, key: str) -> str:
         # ":name" params are checked against the source by HeaderRule.
-        _header_name(_PARAM_IN_KEY.sub("", key) or key)
+        name = _PARAM_IN_KEY.sub("", key) or key
+        if not TOKEN.fullmatch(name):
+            raise ValueError(
+                f"{name!r} is not a header name (letters, digits and !#$%&'*+-.^_`|~)"
+            )
         if key.lower() in _FRAMING_HEADERS:
             raise ValueError(
                 f"{key!r} describes how the bytes of each response are sent, so the "
@@ -462,63 +464,9 @@ class RewritesConfig(_Model):
     fallback: tuple[RewriteRule, ...] = ()
 
 
-def _origin(origin: str) -> str:
-    if origin == "*":
-        return origin
-    if "*" in origin:
-        wildcard_origin(origin)  # raises ValueError naming the problem
-        return origin.lower()
-    if origin == "null":
-        raise ValueError(
-            '"null" is not allowed: sandboxed iframes and local files all send '
-            "Origin: null, so trusting it trusts any of them"
-        )
-    parts = urlsplit(origin)
-    if origin.endswith("/") and parts.path == "/":
-        raise ValueError(
-            f'{origin!r} ends with "/": browsers send origins without one, so it '
-            f"would never match. Write {origin.rstrip('/')!r}."
-        )
-    if (
-        parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or parts.path
-        or parts.query
-        or parts.fragment
-        or "@" in parts.netloc
-        or not _ORIGIN_PORT.fullmatch(parts.netloc.rpartition("]")[2])
-    ):
-        raise ValueError(
-            f"{origin!r} is not an origin: write scheme://host[:port] exactly, "
-            'such as "https://app.example.com", "https://*.example.com" for its '
-            'subdomains, or "*" for any origin'
-        )
-    if parts.port == DEFAULT_PORTS[parts.scheme]:
-        raise ValueError(
-            f"{origin!r} names the default port, which browsers leave out of the "
-            "Origin header, so it would never match. "
-            f"Write {origin.rpartition(':')[0]!r}."
-        )
-    return origin.lower()
-
-
-def _method(method: str) -> str:
-    if not TOKEN.fullmatch(method):
-        raise ValueError(f"{method!r} is not an HTTP method")
-    return method.upper()
-
-
-def _header_name(name: str) -> str:
-    if not TOKEN.fullmatch(name):
-        raise ValueError(
-            f"{name!r} is not a header name (letters, digits and !#$%&'*+-.^_`|~)"
-        )
-    return name.lower()
-
-
-_Origin = Annotated[StrictStr, AfterValidator(_origin)]
-_Method = Annotated[StrictStr, AfterValidator(_method)]
-_HeaderName = Annotated[StrictStr, AfterValidator(_header_name)]
+_Origin = Annotated[StrictStr, AfterValidator(check_origin)]
+_Method = Annotated[StrictStr, AfterValidator(check_method)]
+_HeaderName = Annotated[StrictStr, AfterValidator(check_header_name)]
 
 
 class CorsConfig(_Model):
@@ -556,14 +504,8 @@ class CorsConfig(_Model):
         return origins
 
     @model_validator(mode="after")
-    def _no_wildcard_with_credentials(self) -> CorsConfig:
-        if self.credentials and "*" in self.origins:
-            raise ValueError(
-                'origins = ["*"] cannot be combined with credentials = true: browsers '
-                "refuse a wildcard origin on credentialed requests, and echoing every "
-                "origin instead would let any website read your users' authenticated "
-                "responses. List the trusted origins."
-            )
+    def _build_policy(self) -> CorsConfig:
+        # The fields are checked already; the policy checks how they combine.
         try:
             self._policy = CorsPolicy(**dict(self))  # the fields are its arguments
         except ValueError as exc:
