@@ -657,6 +657,25 @@ def test_pyproject_without_tool_table_gives_defaults(tmp_path: Path) -> None:
     assert load_config(tmp_path) == ProjectConfig()
 
 
+def test_pyproject_that_only_depends_on_routetree_gives_defaults(
+    tmp_path: Path,
+) -> None:
+    _write(tmp_path, "pyproject.toml", '[project]\ndependencies = ["routetree"]\n')
+    assert load_config(tmp_path) == ProjectConfig()
+
+
+def test_invalid_pyproject_without_routetree_is_not_read(tmp_path: Path) -> None:
+    # Not routetree's file to judge: the app ignores it, so the server limits do too.
+    _write(tmp_path, "pyproject.toml", "[project\n")
+    assert load_config(tmp_path) == ProjectConfig()
+
+
+def test_invalid_pyproject_mentioning_routetree_is_reported(tmp_path: Path) -> None:
+    _write(tmp_path, "pyproject.toml", "[tool.routetree\nbase_path = 1\n")
+    with pytest.raises(ConfigError, match=r"^pyproject\.toml: invalid TOML: "):
+        load_config(tmp_path)
+
+
 def test_pyproject_error_names_the_tool_table(tmp_path: Path) -> None:
     _write(
         tmp_path,

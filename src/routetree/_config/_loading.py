@@ -6,10 +6,11 @@ serves a request, with a message naming the file and the key::
 
     routetree.toml: cors.origins[0]: 'https://app.example.com/' ends with "/" ...
 
-When both files exist, ``routetree.toml`` wins and ``[tool.routetree]`` is not read.
-Without either, the defaults apply. Keys are Next.js's ``next.config.js`` options in
-snake case (``base_path``, ``trailing_slash``, ``status_code``, ``before_files``);
-unknown keys are errors, with a suggestion when a camelCase spelling was used.
+When both files exist, ``routetree.toml`` wins and ``[tool.routetree]`` is not read
+(`routetree._config._file` decides). Without either, the defaults apply. Keys are
+Next.js's ``next.config.js`` options in snake case (``base_path``,
+``trailing_slash``, ``status_code``, ``before_files``); unknown keys are errors, with
+a suggestion when a camelCase spelling was used.
 
 ========================  =====================================  ==================
 key                       value                                  default
@@ -78,6 +79,7 @@ from ._conditions import Condition, capture_conditions
 from ._cors import CorsPolicy
 from ._cors_checks import check_header_name, check_method, check_origin
 from ._destination import Destination, HeaderTemplate
+from ._file import PYPROJECT_TOML, find_config_file
 from ._patterns import PathPattern
 
 if TYPE_CHECKING:
@@ -695,33 +697,30 @@ class ProjectConfig(_Model):
 def load_config(project_dir: Path) -> ProjectConfig:
     """Read and validate the project config of ``project_dir``.
 
-    ``routetree.toml`` is read when it exists (and then ``pyproject.toml`` is not);
-    otherwise ``[tool.routetree]`` in ``pyproject.toml``; otherwise the defaults
-    apply.
+    The file is the one `routetree._config._file.find_config_file` names:
+    ``routetree.toml``, else ``[tool.routetree]`` in ``pyproject.toml``. Without
+    either, the defaults apply.
 
     Raises:
         ConfigError: The file is not valid TOML (the message gives the line and
             column) or a key is unknown or has a wrong value (the message names the
             file and the key path, such as ``routetree.toml: cors.origins[0]``).
     """
-    toml_file = project_dir / "routetree.toml"
-    pyproject = project_dir / "pyproject.toml"
-    if toml_file.is_file():
-        data: object = _read_toml(toml_file)
-        label, prefix = "routetree.toml", ""
-    elif pyproject.is_file():
-        tool = _read_toml(pyproject).get("tool")
+    path = find_config_file(project_dir)
+    if path is None:
+        return ProjectConfig()
+    label = path.name
+    data: object = _read_toml(path)
+    prefix = ""
+    if label == PYPROJECT_TOML:
+        tool = cast("dict[str, object]", data).get("tool")
         data = tool.get("routetree") if isinstance(tool, dict) else None
-        label, prefix = "pyproject.toml", "tool.routetree."
-        if data is None:
-            return ProjectConfig()
+        prefix = "tool.routetree."
         if not isinstance(data, dict):
             raise ConfigError(
                 "pyproject.toml: tool.routetree must be a table ([tool.routetree]), "
                 f"not {data!r}."
             )
-    else:
-        return ProjectConfig()
     try:
         return ProjectConfig.model_validate(data)
     except ValidationError as exc:
