@@ -31,7 +31,8 @@ from ._url import (
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ._config._loading import ProjectConfig, RewriteRule
+    from ._config._project_config import ProjectConfig
+    from ._config._rules import RewriteRule
     from ._dispatch import Dispatcher
     from ._invoke import CompiledRoute
     from ._middleware import Middleware
@@ -86,7 +87,7 @@ class Pipeline:
         limits: RequestLimits,
     ) -> None:
         if config is None:  # middleware without a config file: every default
-            from ._config._loading import ProjectConfig
+            from ._config._project_config import ProjectConfig
 
             config = ProjectConfig()
         self.config = config

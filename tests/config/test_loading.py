@@ -9,17 +9,16 @@ from typing import TYPE_CHECKING
 import pytest
 
 from routetree._config._conditions import Condition
-from routetree._config._loading import (
-    DEFAULT_CORS_METHODS,
-    DEFAULT_MAX_BODY_SIZE,
-    CorsConfig,
-    HeaderEntry,
-    ProjectConfig,
-    RewritesConfig,
-    load_config,
-)
+from routetree._config._loading import load_config
 from routetree._config._patterns import PathPattern
+from routetree._config._project_config import (
+    DEFAULT_CORS_METHODS,
+    CorsConfig,
+    ProjectConfig,
+)
+from routetree._config._rules import HeaderEntry, RewritesConfig
 from routetree._errors import ConfigError
+from routetree._request import DEFAULT_MAX_BODY_SIZE
 from routetree._server._limits import ServerLimits
 
 if TYPE_CHECKING:

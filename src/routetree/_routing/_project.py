@@ -19,7 +19,7 @@ from ._manifest import read_manifest
 from ._routetable import precedence_key, validate_route_tree
 
 if TYPE_CHECKING:
-    from .._config._loading import ProjectConfig
+    from .._config._project_config import ProjectConfig
 
 __all__ = ["Project", "load_project"]
 
