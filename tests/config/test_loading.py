@@ -24,6 +24,8 @@ from routetree._server._limits import ServerLimits
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from routetree._types import Params
+
 
 def _write(project: Path, name: str, text: str) -> Path:
     (project / name).write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
@@ -768,7 +770,7 @@ def test_redirect_status(
     ids=["double-slash-collapsed", "segments", "empty", "encoded", "absolute"],
 )
 def test_redirect_fill_is_safe(
-    tmp_path: Path, destination: str, params: dict[str, str | list[str]], expected: str
+    tmp_path: Path, destination: str, params: Params, expected: str
 ) -> None:
     config = _load(
         tmp_path,

@@ -114,11 +114,11 @@ def test_find_fills_params_and_leaves_none_from_a_failed_branch(
     make_project: MakeProject,
 ) -> None:
     matcher = _build(make_project, ("api/[id]/edit", "api/[...rest]"))
-    params: dict[str, str | list[str]] = {}
+    params: Params = {}
     assert matcher.find("/api/1/view", params) == "api/[...rest]"
     assert params == {"rest": ["1", "view"]}
     only_edit = _build(make_project, ("api/[id]/edit",))
-    missing: dict[str, str | list[str]] = {}
+    missing: Params = {}
     assert only_edit.find("/api/1/view", missing) is None  # [id] bound, then no route
     assert missing == {}
 
