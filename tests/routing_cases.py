@@ -9,8 +9,10 @@ agree.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-Params = dict[str, str | list[str]]
+if TYPE_CHECKING:
+    from routetree._types import Params
 
 # The main tree: every routing feature side by side.
 MAIN_TREE: tuple[str, ...] = (

@@ -37,6 +37,7 @@ EPOCH = "Expires=Thu, 01 Jan 1970 00:00:00 GMT"
         ("a=1; a=2", {"a": "1"}),
         ("a=1; garbage; =x; c=3", {"a": "1", "c": "3"}),
         ("bad name=1; ok=2", {"ok": "2"}),
+        ("bad\n=1; ok=2", {"ok": "2"}),
         ("a=1;;b=2", {"a": "1", "b": "2"}),
     ],
     ids=[
@@ -56,6 +57,7 @@ EPOCH = "Expires=Thu, 01 Jan 1970 00:00:00 GMT"
         "first-duplicate-wins",
         "malformed-pairs-skipped",
         "invalid-name-skipped",
+        "name-with-trailing-newline-skipped",
         "empty-pair-skipped",
     ],
 )
@@ -207,7 +209,7 @@ def test_unknown_samesite_raises() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["", "a b", "a;b", "a=b", "a,b", "caf\u00e9", "a\nb", '"a"'],
+    ["", "a b", "a;b", "a=b", "a,b", "caf\u00e9", "a\nb", "a\n", '"a"'],
     ids=[
         "empty",
         "space",
@@ -216,6 +218,7 @@ def test_unknown_samesite_raises() -> None:
         "comma",
         "non-ascii",
         "newline",
+        "trailing-newline",
         "quoted",
     ],
 )

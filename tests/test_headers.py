@@ -6,7 +6,14 @@ from collections.abc import Hashable
 
 import pytest
 
-from routetree._headers import READ_ONLY_MESSAGE, Headers, MutableHeaders
+from routetree._headers import (
+    CONTROL,
+    FORBIDDEN_IN_VALUE,
+    READ_ONLY_MESSAGE,
+    TOKEN,
+    Headers,
+    MutableHeaders,
+)
 
 
 def _request_headers() -> Headers:
@@ -281,12 +288,24 @@ def test_control_character_in_value_raises(value: str, how: str) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["", "bad name", "x:y", "x\r\ny", "caf\u00e9", "a/b", "(x)", "x-\u2615", "a,b"],
+    [
+        "",
+        "bad name",
+        "x:y",
+        "x\r\ny",
+        "x-a\n",
+        "caf\u00e9",
+        "a/b",
+        "(x)",
+        "x-\u2615",
+        "a,b",
+    ],
     ids=[
         "empty",
         "space",
         "colon",
         "crlf",
+        "trailing-newline",
         "non-ascii",
         "slash",
         "parentheses",
@@ -345,3 +364,29 @@ def test_location_is_percent_encoded_however_it_is_set(name: str) -> None:
 
 def test_other_latin_1_values_are_not_encoded() -> None:
     assert MutableHeaders({"x-name": "café"}).raw == [(b"x-name", b"caf\xe9")]
+
+
+# --- the grammar regexes other modules share ---
+
+TCHAR = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def test_token_is_rfc9110_tchar() -> None:
+    assert TOKEN.fullmatch(TCHAR)
+    others = [chr(c) for c in range(0x100) if chr(c) not in TCHAR]
+    assert [c for c in others if TOKEN.fullmatch(f"a{c}")] == []
+
+
+@pytest.mark.parametrize("text", ["", "x-a\n", "\nx-a", "x a"])
+def test_token_refuses_anything_but_token_characters(text: str) -> None:
+    assert TOKEN.fullmatch(text) is None
+
+
+def test_control_is_c0_and_del() -> None:
+    found = [c for c in range(0x100) if CONTROL.search(chr(c))]
+    assert found == [*range(0x20), 0x7F]
+
+
+def test_forbidden_in_value_is_control_except_tab() -> None:
+    found = [c for c in range(0x100) if FORBIDDEN_IN_VALUE.search(chr(c))]
+    assert found == [c for c in (*range(0x20), 0x7F) if c != 0x09]

@@ -64,8 +64,7 @@ from ._routing._project import Project, load_project
 from ._url import normalize_escapes, request_path
 
 if TYPE_CHECKING:
-    from ._routing._matcher import Params
-    from ._types import Receive, Scope, Send
+    from ._types import Params, Receive, Scope, Send
 
 __all__ = ["RouteTreeApp", "create_app"]
 

@@ -12,13 +12,14 @@ the attributes in Next.js's order: ``Path``, ``Expires``, ``Max-Age``, ``Domain`
 from __future__ import annotations
 
 import math
-import re
 import time
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from email.utils import format_datetime, formatdate
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import quote, unquote
+
+from ._headers import CONTROL, TOKEN
 
 if TYPE_CHECKING:
     from ._headers import MutableHeaders
@@ -32,8 +33,6 @@ __all__ = [
 ]
 
 SameSite = Literal["lax", "strict", "none"]
-_COOKIE_NAME = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
-_ATTRIBUTE_FORBIDDEN = re.compile(r"[;\x00-\x1f\x7f]")
 _WHITESPACE = " \t"
 # encodeURIComponent leaves A-Z a-z 0-9 - _ . ! ~ * ' ( ) alone;
 # quote() already keeps -_.~
@@ -54,7 +53,7 @@ def parse_cookie_header(header: str) -> dict[str, str]:
     for pair in header.split(";"):
         name, sep, value = pair.partition("=")
         name = name.strip(_WHITESPACE)
-        if not sep or not _COOKIE_NAME.match(name) or name in cookies:
+        if not sep or not TOKEN.fullmatch(name) or name in cookies:
             continue
         value = value.strip(_WHITESPACE)
         if len(value) >= 2 and value[0] == value[-1] == '"':
@@ -118,7 +117,7 @@ def serialize_cookie(
             control character (either would let a value rewrite the header),
             ``max_age`` is not a number or ``expires`` not a ``datetime``.
     """
-    if not _COOKIE_NAME.match(name):
+    if not TOKEN.fullmatch(name):
         raise ValueError(
             f"Invalid cookie name {name!r}: use letters, digits and "
             "!#$%&'*+-.^_`|~ only."
@@ -158,7 +157,7 @@ def serialize_cookie(
 
 
 def _attribute(what: str, value: str) -> str:
-    if _ATTRIBUTE_FORBIDDEN.search(value):
+    if ";" in value or CONTROL.search(value):
         raise ValueError(
             f"Invalid cookie {what} {value!r}: it contains ';' or a control character."
         )

@@ -36,8 +36,8 @@ if TYPE_CHECKING:
     from ._instrumentation import Instrumentation
     from ._invoke import CompiledRoute
     from ._routing._loader import Handler
-    from ._routing._matcher import Params, RouteMatch
-    from ._types import Receive, Scope, Send
+    from ._routing._matcher import RouteMatch
+    from ._types import Params, Receive, Scope, Send
 
 __all__ = ["Dispatcher"]
 

@@ -13,7 +13,16 @@ from typing import TypeVar, overload
 
 from ._url import encode_location
 
-__all__ = ["READ_ONLY_MESSAGE", "Headers", "HeadersInit", "MutableHeaders"]
+__all__ = [
+    "CONTROL",
+    "FORBIDDEN_IN_VALUE",
+    "READ_ONLY_MESSAGE",
+    "TOKEN",
+    "TOKEN_CHARS",
+    "Headers",
+    "HeadersInit",
+    "MutableHeaders",
+]
 
 _T = TypeVar("_T")
 HeadersInit = Mapping[str, str] | Iterable[tuple[str, str]]
@@ -21,8 +30,14 @@ READ_ONLY_MESSAGE = (
     "Headers cannot be modified: request headers are read-only. Set headers on the "
     "Response you return instead (response.headers[...] = ...)."
 )
-_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
-_FORBIDDEN_IN_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+# RFC 9110 5.6.2: a token (a header name, a method, a cookie name) is one or more of
+# these characters. Use TOKEN with fullmatch: "$" would let a trailing "\n" through.
+TOKEN_CHARS = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]"
+TOKEN = re.compile(f"{TOKEN_CHARS}+")
+# The C0 controls and DEL, and the same without tab, which a field value may hold
+# (RFC 9110 5.5); search for them.
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+FORBIDDEN_IN_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 class Headers(Mapping[str, str]):
@@ -190,7 +205,7 @@ def _lookup_key(name: str) -> bytes:
 
 
 def _encode(name: str, value: str) -> tuple[bytes, bytes]:
-    if not isinstance(name, str) or not _TOKEN.match(name):
+    if not isinstance(name, str) or not TOKEN.fullmatch(name):
         raise ValueError(
             f"Invalid header name {name!r}: use letters, digits and -_.!#$%&'*+^`|~"
         )
@@ -198,7 +213,7 @@ def _encode(name: str, value: str) -> tuple[bytes, bytes]:
         value = str(value)
     if name.lower() == "location":
         value = encode_location(value)
-    if _FORBIDDEN_IN_VALUE.search(value):
+    if FORBIDDEN_IN_VALUE.search(value):
         raise ValueError(
             f"Invalid value for header {name!r}: it contains a control character "
             "(CR, LF or NUL), which could split the response. Remove it."

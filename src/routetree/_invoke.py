@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
     from ._request import Request
     from ._routing._loader import Handler, LoadedRoute
-    from ._routing._matcher import Params
+    from ._types import Params
 
 __all__ = [
     "CompiledRoute",

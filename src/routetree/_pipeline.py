@@ -21,6 +21,7 @@ from ._request import Request
 from ._response import ContinueDirective, Response, RewriteDirective
 from ._routing._matcher import RouteMatch
 from ._url import (
+    DEFAULT_PORTS,
     check_percent_escapes,
     encode_location,
     normalize_escapes,
@@ -30,7 +31,8 @@ from ._url import (
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from ._config._loading import ProjectConfig, RewriteRule
+    from ._config._project_config import ProjectConfig
+    from ._config._rules import RewriteRule
     from ._dispatch import Dispatcher
     from ._invoke import CompiledRoute
     from ._middleware import Middleware
@@ -85,7 +87,7 @@ class Pipeline:
         limits: RequestLimits,
     ) -> None:
         if config is None:  # middleware without a config file: every default
-            from ._config._loading import ProjectConfig
+            from ._config._project_config import ProjectConfig
 
             config = ProjectConfig()
         self.config = config
@@ -292,9 +294,6 @@ class Pipeline:
         return error_response(500)
 
 
-_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
-
-
 def _is_this_host(url: str, request: Request) -> bool:
     """Whether ``url`` is a path, or an absolute URL of the host the request named."""
     target = urlsplit(url)
@@ -302,11 +301,11 @@ def _is_this_host(url: str, request: Request) -> bool:
         return True
     here = request.url
     try:
-        port = target.port or _DEFAULT_PORTS.get(target.scheme)
+        port = target.port or DEFAULT_PORTS.get(target.scheme)
     except ValueError:  # a port that is not a number
         return False
     return (target.hostname or "") == here.host.lower() and port == (
-        here.port or _DEFAULT_PORTS.get(here.scheme)
+        here.port or DEFAULT_PORTS.get(here.scheme)
     )
 
 

@@ -9,7 +9,6 @@ and ``Response.redirect`` build the common cases.
 
 from __future__ import annotations
 
-import re
 from collections.abc import (
     AsyncIterable,
     AsyncIterator,
@@ -27,7 +26,7 @@ import anyio.lowlevel
 import anyio.to_thread
 
 from ._cookies import ResponseCookies
-from ._headers import MutableHeaders
+from ._headers import CONTROL, MutableHeaders
 from ._json import encode_json
 
 if TYPE_CHECKING:
@@ -52,7 +51,6 @@ BodyInit = (
     | AsyncIterable[str | bytes]
 )
 REDIRECT_STATUSES: Final = frozenset({301, 302, 303, 307, 308})
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _TEXT: Final = (b"content-type", b"text/plain; charset=utf-8")
 _JSON: Final = (b"content-type", b"application/json")
 _NO_BODY_STATUSES: Final = frozenset({204, 304})
@@ -306,7 +304,7 @@ class RewriteDirective(MiddlewareDirective):
     method_name = "Response.rewrite()"
 
     def __init__(self, url: str, headers: HeadersInit | None) -> None:
-        if _CONTROL.search(url):
+        if CONTROL.search(url):
             raise ValueError(
                 f"Invalid rewrite URL {url!r}: it has a control character."
             )

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 from urllib.parse import parse_qsl, quote, unquote_to_bytes
 
 if TYPE_CHECKING:
     from ._types import Scope
 
 __all__ = [
+    "DEFAULT_PORTS",
     "URL",
     "SearchParams",
     "check_percent_escapes",
@@ -31,7 +32,9 @@ __all__ = [
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _PATH_SAFE = "/%!$&'()*+,;=:@-._~"
-_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443}
+# The port a URL of each scheme means when it names none; written out, it is left
+# out of a serialized URL or origin.
+DEFAULT_PORTS: Final = {"http": 80, "https": 443, "ws": 80, "wss": 443}
 # What encodeURI encodes: everything but its unreserved and reserved characters, and
 # "[" "]" (kept here, for an IPv6 host); "%" only when it does not start an escape.
 _LOCATION_UNSAFE = re.compile(
@@ -217,7 +220,7 @@ class URL:
                 host = f"[{host}]"  # an IPv6 address in a URL is bracketed
         else:
             host, port = "localhost", None
-        if port == _DEFAULT_PORTS.get(scheme):
+        if port == DEFAULT_PORTS.get(scheme):
             port = None
         return cls(scheme, host, port, path, query)
 

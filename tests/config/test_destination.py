@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from routetree._config._destination import Destination, HeaderTemplate
-from routetree._config._patterns import Params, PathPattern
+from routetree._config._patterns import PathPattern
 from routetree._errors import ConfigError
+
+if TYPE_CHECKING:
+    from routetree._types import Params
 
 FILLS: list[tuple[str, str, Params, str]] = [
     ("/old/:id", "/api/users/:id", {"id": "42"}, "/api/users/42"),

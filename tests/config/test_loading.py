@@ -9,21 +9,22 @@ from typing import TYPE_CHECKING
 import pytest
 
 from routetree._config._conditions import Condition
-from routetree._config._loading import (
-    DEFAULT_CORS_METHODS,
-    DEFAULT_MAX_BODY_SIZE,
-    CorsConfig,
-    HeaderEntry,
-    ProjectConfig,
-    RewritesConfig,
-    load_config,
-)
+from routetree._config._loading import load_config
 from routetree._config._patterns import PathPattern
+from routetree._config._project_config import (
+    DEFAULT_CORS_METHODS,
+    CorsConfig,
+    ProjectConfig,
+)
+from routetree._config._rules import HeaderEntry, RewritesConfig
 from routetree._errors import ConfigError
+from routetree._request import DEFAULT_MAX_BODY_SIZE
 from routetree._server._limits import ServerLimits
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from routetree._types import Params
 
 
 def _write(project: Path, name: str, text: str) -> Path:
@@ -299,12 +300,12 @@ INVALID: list[tuple[str, str]] = [
     ),
     (
         '[cors]\norigins = ["https://*a.test"]',
-        "cors.origins[0]: Invalid CORS origin pattern 'https://*a.test': only a "
+        "cors.origins[0]: 'https://*a.test' is not an origin pattern: only a "
         "leading subdomain wildcard is supported",
     ),
     (
         '[cors]\norigins = ["https://*.test"]',
-        "cors.origins[0]: Invalid CORS origin pattern 'https://*.test'",
+        "cors.origins[0]: 'https://*.test' is not an origin pattern",
     ),
     (
         '[cors]\norigins = ["https://a.test"]\nexpose_headers = ["*"]\n'
@@ -323,6 +324,23 @@ INVALID: list[tuple[str, str]] = [
         '[cors]\norigins = ["https://a.test:443"]',
         "cors.origins[0]: 'https://a.test:443' names the default port, which browsers "
         "leave out of the Origin header, so it would never match. Write 'https://a.test'.",
+    ),
+    (
+        '[cors]\norigins = [" https://a.test"]',
+        "cors.origins[0]: ' https://a.test' has white space around it, which browsers "
+        "never send, so it would never match. Write 'https://a.test'.",
+    ),
+    (
+        '[cors]\norigins = ["https://a.test:65536"]',
+        "cors.origins[0]: 'https://a.test:65536' is not an origin",
+    ),
+    (
+        '[cors]\norigins = ["https://*.a.test:443"]',
+        "cors.origins[0]: 'https://*.a.test:443' names the default port",
+    ),
+    (
+        '[cors]\norigins = ["ftp://*.a.test"]',
+        "cors.origins[0]: 'ftp://*.a.test' is not an origin pattern",
     ),
     (
         '[cors]\norigins = ["*"]\nmethods = ["GET POST"]',
@@ -640,6 +658,25 @@ def test_pyproject_without_tool_table_gives_defaults(tmp_path: Path) -> None:
     assert load_config(tmp_path) == ProjectConfig()
 
 
+def test_pyproject_that_only_depends_on_routetree_gives_defaults(
+    tmp_path: Path,
+) -> None:
+    _write(tmp_path, "pyproject.toml", '[project]\ndependencies = ["routetree"]\n')
+    assert load_config(tmp_path) == ProjectConfig()
+
+
+def test_invalid_pyproject_without_routetree_is_not_read(tmp_path: Path) -> None:
+    # Not routetree's file to judge: the app ignores it, so the server limits do too.
+    _write(tmp_path, "pyproject.toml", "[project\n")
+    assert load_config(tmp_path) == ProjectConfig()
+
+
+def test_invalid_pyproject_mentioning_routetree_is_reported(tmp_path: Path) -> None:
+    _write(tmp_path, "pyproject.toml", "[tool.routetree\nbase_path = 1\n")
+    with pytest.raises(ConfigError, match=r"^pyproject\.toml: invalid TOML: "):
+        load_config(tmp_path)
+
+
 def test_pyproject_error_names_the_tool_table(tmp_path: Path) -> None:
     _write(
         tmp_path,
@@ -733,7 +770,7 @@ def test_redirect_status(
     ids=["double-slash-collapsed", "segments", "empty", "encoded", "absolute"],
 )
 def test_redirect_fill_is_safe(
-    tmp_path: Path, destination: str, params: dict[str, str | list[str]], expected: str
+    tmp_path: Path, destination: str, params: Params, expected: str
 ) -> None:
     config = _load(
         tmp_path,

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 import pytest
 
-from routetree._config._patterns import Params, PathPattern
+from routetree._config._patterns import PathPattern
 from routetree._errors import ConfigError
+
+if TYPE_CHECKING:
+    from routetree._types import Params
 
 MATCHES: list[tuple[str, str, Params | None]] = [
     # literal segments

@@ -10,11 +10,12 @@ import pytest
 
 from routetree._routing._discovery import discover_routes
 from routetree._routing._matcher import Matcher, RouteMatch
-from tests.routing_cases import CASES, Params, RoutingCase, tree_files
+from tests.routing_cases import CASES, RoutingCase, tree_files
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from routetree._types import Params
     from tests.conftest import MakeProject
 
 _RANK = {"static": 0, "dynamic": 1, "catch-all": 2, "optional": 3}
@@ -113,11 +114,11 @@ def test_find_fills_params_and_leaves_none_from_a_failed_branch(
     make_project: MakeProject,
 ) -> None:
     matcher = _build(make_project, ("api/[id]/edit", "api/[...rest]"))
-    params: dict[str, str | list[str]] = {}
+    params: Params = {}
     assert matcher.find("/api/1/view", params) == "api/[...rest]"
     assert params == {"rest": ["1", "view"]}
     only_edit = _build(make_project, ("api/[id]/edit",))
-    missing: dict[str, str | list[str]] = {}
+    missing: Params = {}
     assert only_edit.find("/api/1/view", missing) is None  # [id] bound, then no route
     assert missing == {}
 

@@ -13,6 +13,7 @@ from routetree._server._console import (
     print_banner,
     print_error,
     print_route_table,
+    project_extras,
     project_files,
     route_rows,
 )
@@ -213,3 +214,29 @@ def test_banner_names_the_files_in_use(
     names = ["proxy.py", "instrumentation.py", "routetree.toml"]
     assert project_files(project) == names
     assert project_files(make_project({"pyproject.toml": "[project]\n"})) == []
+
+
+def test_project_extras_name_the_config_file(make_project: MakeProject) -> None:
+    directory = make_project({**TREE, "routetree.toml": "trailing_slash = true\n"})
+    assert project_extras(load_project(directory)) == [
+        "⚙ Config      routetree.toml: trailing_slash"
+    ]
+
+
+def test_a_pyproject_without_the_tool_table_is_no_config(
+    make_project: MakeProject,
+) -> None:
+    # It mentions routetree, as a dependency and in a comment, but holds no config.
+    directory = make_project(
+        {
+            **TREE,
+            "pyproject.toml": (
+                '[project]\nname = "app"\ndependencies = ["routetree"]\n\n'
+                "# [tool.routetree] settings go here\n"
+            ),
+        }
+    )
+    loaded = load_project(directory)
+    assert loaded.config is None
+    assert project_files(directory) == []
+    assert project_extras(loaded) == []

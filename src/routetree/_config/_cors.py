@@ -47,12 +47,23 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Final
 
+from .._headers import TOKEN, TOKEN_CHARS
+from .._url import DEFAULT_PORTS
+from ._cors_checks import (
+    ORIGIN,
+    check_credentials,
+    check_header_name,
+    check_method,
+    check_origin,
+    wildcard_origin,
+)
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from .._headers import Headers
 
-__all__ = ["CorsPolicy", "is_preflight", "wildcard_origin"]
+__all__ = ["CorsPolicy", "is_preflight"]
 
 HeaderList = list[tuple[bytes, bytes]]
 
@@ -65,17 +76,7 @@ _MAX_AGE: Final = b"access-control-max-age"
 _VARY_ORIGIN: Final = (b"vary", b"Origin")
 _ANY_ORIGIN: Final = (_ALLOW_ORIGIN, b"*")
 
-_DEFAULT_PORTS: Final = {"http": "80", "https": "443"}
-# scheme://host[:port] and nothing else: no userinfo, path, query or fragment. The host
-# is a DNS name, an IPv4 address or a bracketed IPv6 address.
-_ORIGIN = re.compile(
-    r"(?P<scheme>[a-z][a-z0-9+.\-]*)://"
-    r"(?P<host>\[[0-9a-f:.]+\]|[a-z0-9\-_]+(?:\.[a-z0-9\-_]+)*)"
-    r"(?::(?P<port>[0-9]{1,5}))?"
-)
-_TOKEN_CHARS: Final = r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+"
-_TOKEN = re.compile(_TOKEN_CHARS)
-_TOKEN_LIST = re.compile(rf"{_TOKEN_CHARS}(?:[ \t]*,[ \t]*{_TOKEN_CHARS})*")
+_TOKEN_LIST = re.compile(rf"{TOKEN_CHARS}+(?:[ \t]*,[ \t]*{TOKEN_CHARS}+)*")
 
 
 def is_preflight(method: str, request_headers: Headers) -> bool:
@@ -114,10 +115,12 @@ class CorsPolicy:
         #  (b"vary", b"Origin"), (b"access-control-allow-credentials", b"true")]
 
     Origins are compared exactly as ``scheme://host[:port]``, scheme and host
-    case-insensitively, a default port (``:443`` for https, ``:80`` for http) being
-    the same as none. ``"*"`` allows every origin. ``"https://*.example.com"`` allows
-    every subdomain of ``example.com``, at any depth, over https on the default port,
-    but not ``example.com`` itself (list it too if it should be allowed).
+    case-insensitively; in a request's ``Origin``, a default port (``:443`` for
+    https, ``:80`` for http) is the same as none. ``"*"`` allows every origin.
+    ``"https://*.example.com"`` allows every subdomain of ``example.com``, at any
+    depth, over https on the default port, but not ``example.com`` itself (list it
+    too if it should be allowed). The entries follow the rules of
+    `routetree._config._cors_checks`, as in the config file.
 
     Differs from Next.js: Next.js has no CORS config (see the module docstring).
 
@@ -135,8 +138,10 @@ class CorsPolicy:
             (``Access-Control-Max-Age``); None sends none (browsers default to 5 s).
 
     Raises:
-        ValueError: An origin is not ``scheme://host[:port]``, ``"*"`` is combined
-            with credentials, or ``max_age`` is negative.
+        ValueError: An entry breaks a rule of `routetree._config._cors_checks` (an
+            origin that is not ``scheme://host[:port]``, a method or header name
+            that is not a token), ``"*"`` is combined with credentials, or
+            ``max_age`` is negative.
     """
 
     __slots__ = (
@@ -166,28 +171,24 @@ class CorsPolicy:
         max_age: int | None = None,
     ) -> None:
         self.origins = tuple(origins)
-        self.methods = tuple(m.strip().upper() for m in methods)
-        self.headers = tuple(h.strip().lower() for h in headers)
-        self.expose_headers = tuple(h.strip().lower() for h in expose_headers)
         self.credentials = credentials
         self.max_age = max_age
-
-        self._allow_all = "*" in self.origins
-        if self._allow_all and credentials:
-            raise ValueError(
-                'Invalid CORS config: origins = ["*"] cannot be combined with '
-                "credentials = true. Browsers reject a credentialed response whose "
-                "Access-Control-Allow-Origin is *, so every request would fail. List "
-                'the origins instead (origins = ["https://app.example.com"]) or set '
-                "credentials = false."
-            )
-        if "*" in self.expose_headers and credentials:
-            raise ValueError(
-                'Invalid CORS config: expose_headers = ["*"] cannot be combined with '
-                "credentials = true. With credentials, browsers read * as a header "
-                'literally named "*", so nothing would be exposed. List the headers '
-                "scripts may read instead."
-            )
+        exact: set[str] = set()
+        wildcards: list[tuple[str, str, str]] = []
+        try:
+            self.methods = tuple(map(check_method, methods))
+            self.headers = tuple(map(check_header_name, headers))
+            self.expose_headers = tuple(map(check_header_name, expose_headers))
+            check_credentials(self.origins, self.expose_headers, credentials)
+            for origin in map(check_origin, self.origins):
+                if origin == "*":
+                    continue
+                if "*" in origin:
+                    wildcards.append(wildcard_origin(origin))
+                else:
+                    exact.add(origin)  # checked: already as browsers send it
+        except ValueError as exc:
+            raise ValueError(f"Invalid CORS config: {exc}") from None
         if max_age is not None and (
             isinstance(max_age, bool) or not isinstance(max_age, int) or max_age < 0
         ):
@@ -195,22 +196,8 @@ class CorsPolicy:
                 f"Invalid CORS max_age {max_age!r}: use a number of seconds (0 or "
                 "more), or leave it out."
             )
-        for name in (*self.methods, *self.headers, *self.expose_headers):
-            if not _TOKEN.fullmatch(name):
-                raise ValueError(
-                    f"Invalid CORS method or header name {name!r}: use letters, "
-                    "digits and -_.!#$%&'*+^`|~ (an HTTP token)."
-                )
 
-        exact: set[str] = set()
-        wildcards: list[tuple[str, str, str]] = []
-        for origin in self.origins:
-            if origin == "*":
-                continue
-            if "*" in origin:
-                wildcards.append(wildcard_origin(origin))
-            else:
-                exact.add(_normalize_config_origin(origin))
+        self._allow_all = "*" in self.origins
         self._exact = frozenset(exact)
         self._wildcards = tuple(wildcards)
 
@@ -288,11 +275,11 @@ class CorsPolicy:
             return True
         if origin in self._exact:  # the common case: a browser's exact serialization
             return True
-        match = _ORIGIN.fullmatch(origin.lower()) if origin.isascii() else None
+        match = ORIGIN.fullmatch(origin.lower()) if origin.isascii() else None
         if match is None:
             return False
         scheme, host, port = match["scheme"], match["host"], match["port"]
-        if port is not None and port == _DEFAULT_PORTS.get(scheme):
+        if port is not None and port == str(DEFAULT_PORTS.get(scheme)):
             port = None
         if _serialize(scheme, host, port) in self._exact:
             return True
@@ -335,7 +322,7 @@ class CorsPolicy:
             if self._allow_all
             else (_ALLOW_ORIGIN, origin.encode("latin-1"))
         ]
-        if self._echo_methods and request_method and _TOKEN.fullmatch(request_method):
+        if self._echo_methods and request_method and TOKEN.fullmatch(request_method):
             result.append((_ALLOW_METHODS, request_method.encode("latin-1")))
         if self._echo_headers:
             requested = (request_headers or "").strip()
@@ -374,56 +361,3 @@ class CorsPolicy:
 
 def _serialize(scheme: str, host: str, port: str | None) -> str:
     return f"{scheme}://{host}" if port is None else f"{scheme}://{host}:{port}"
-
-
-def _normalize_config_origin(origin: str) -> str:
-    candidate = origin.strip().lower()
-    if candidate.endswith("/") and candidate.count("/") == 3:
-        candidate = candidate[:-1]  # "https://app.example.com/": the intent is clear
-    match = _ORIGIN.fullmatch(candidate)
-    if match is None:
-        if candidate == "null":
-            raise ValueError(
-                'Invalid CORS origin "null": every sandboxed iframe and file: page '
-                "sends Origin: null, so allowing it allows anyone. Use a real origin, "
-                'or "*" for a public API.'
-            )
-        raise ValueError(
-            f"Invalid CORS origin {origin!r}: write scheme://host[:port] with no "
-            'path, e.g. "https://app.example.com" or "http://localhost:3000".'
-        )
-    scheme, host, port = match["scheme"], match["host"], match["port"]
-    if port is not None and port == _DEFAULT_PORTS.get(scheme):
-        port = None
-    return _serialize(scheme, host, port)
-
-
-def wildcard_origin(origin: str) -> tuple[str, str, str]:
-    """Split ``https://*.example.com[:port]`` into (scheme, ".example.com", port).
-
-    Only a whole leading label may be ``*`` and at least two labels must follow it,
-    so neither ``https://*example.com`` (would match ``evil-example.com``) nor
-    ``https://*.com`` can be written.
-
-    Raises:
-        ValueError: ``origin`` is not such a pattern.
-    """
-    candidate = origin.strip().lower()
-    scheme, sep, rest = candidate.partition("://")
-    match = _ORIGIN.fullmatch(f"{scheme}://{rest[2:]}") if sep else None
-    if (
-        match is None
-        or not rest.startswith("*.")
-        or "*" in rest[2:]
-        or rest[2:].startswith("[")
-        or "." not in match["host"]
-    ):
-        raise ValueError(
-            f"Invalid CORS origin pattern {origin!r}: only a leading subdomain "
-            'wildcard is supported, e.g. "https://*.example.com" (it matches '
-            "a.example.com and a.b.example.com, not example.com)."
-        )
-    port = match["port"]
-    if port is not None and port == _DEFAULT_PORTS.get(match["scheme"]):
-        port = None
-    return match["scheme"], "." + match["host"], port or ""

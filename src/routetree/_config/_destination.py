@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote_plus
 
 from .._errors import ConfigError
+from .._headers import CONTROL
 from ._patterns import PathPattern
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Destination", "HeaderTemplate"]
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _DEST_TOKEN = re.compile(r"\\(.)|:(\w+)([*+])?", re.DOTALL)
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _LEADING_SLASHES = re.compile(r"^[/\\]+")
@@ -89,7 +89,7 @@ class Destination:
         self.destination = destination
         if not isinstance(destination, str) or not destination:
             raise ConfigError(f"Invalid destination {destination!r}: it is empty.")
-        if _CONTROL.search(destination):
+        if CONTROL.search(destination):
             raise ConfigError(
                 f"Invalid destination {destination!r}: it contains a control "
                 "character (CR, LF, NUL...), which could split or smuggle headers."

@@ -69,14 +69,16 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .._errors import ConfigError
 from .._url import decode_segment
 from ._regex_analysis import find_anchors, find_backtracking
 
-__all__ = ["Params", "PathPattern", "js_regex"]
+if TYPE_CHECKING:
+    from .._types import Params
 
-Params = dict[str, str | list[str]]
+__all__ = ["PathPattern", "js_regex"]
 
 _NAME_CHARS = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_"

@@ -22,11 +22,11 @@ from ._segments import SegmentKind
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from .._types import Params
     from ._segments import Segment
 
-__all__ = ["Matcher", "Params", "RouteMatch"]
+__all__ = ["Matcher", "RouteMatch"]
 
-Params = dict[str, str | list[str]]
 T = TypeVar("T")
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .._config._file import find_config_file
 from .._instrumentation import Instrumentation, load_instrumentation
 from .._middleware import Middleware, load_middleware
 from ._discovery import discover_routes
@@ -18,7 +19,7 @@ from ._manifest import read_manifest
 from ._routetable import precedence_key, validate_route_tree
 
 if TYPE_CHECKING:
-    from .._config._loading import ProjectConfig
+    from .._config._project_config import ProjectConfig
 
 __all__ = ["Project", "load_project"]
 
@@ -74,13 +75,8 @@ def load_project(project_dir: str | Path, *, use_manifest: bool = False) -> Proj
 
 
 def _load_config_if_any(directory: Path) -> ProjectConfig | None:
-    # A cheap look first; any mention of routetree in pyproject.toml gets the full
-    # (validating) load, so a broken [tool.routetree] is still reported.
-    pyproject = directory / "pyproject.toml"
-    if not (directory / "routetree.toml").is_file() and not (
-        pyproject.is_file() and b"routetree" in pyproject.read_bytes()
-    ):
+    if find_config_file(directory) is None:
         return None
-    from .._config._loading import load_config
+    from .._config._loading import load_config  # imports pydantic: only when needed
 
     return load_config(directory)

@@ -15,6 +15,7 @@ from rich.logging import RichHandler
 from rich.table import Table
 from rich.text import Text
 
+from .._config._file import PYPROJECT_TOML, find_config_file
 from .._request import DEFAULT_MAX_BODY_SIZE
 from .._version import __version__
 
@@ -117,19 +118,21 @@ def project_files(directory: Path) -> list[str]:
     """The files beside ``app/`` that change how requests are served, by name.
 
     ``middleware.py``/``proxy.py``, ``instrumentation.py`` and the config file
-    (``routetree.toml``, else ``pyproject.toml`` when it has ``[tool.routetree]``).
-    Only their presence is checked: the banner is printed before they load.
+    (see `routetree._config._file.find_config_file`). Only their presence is
+    checked: the banner is printed before they load.
     """
-    candidates = ("middleware.py", "proxy.py", "instrumentation.py", "routetree.toml")
+    candidates = ("middleware.py", "proxy.py", "instrumentation.py")
     names = [name for name in candidates if (directory / name).is_file()]
-    if "routetree.toml" not in names:
-        pyproject = directory / "pyproject.toml"
-        try:
-            if "[tool.routetree" in pyproject.read_text(encoding="utf-8"):
-                names.append("pyproject.toml [tool.routetree]")
-        except (OSError, UnicodeDecodeError):
-            pass
+    config_file = find_config_file(directory)
+    if config_file is not None:
+        names.append(_config_label(config_file))
     return names
+
+
+def _config_label(config_file: Path) -> str:
+    if config_file.name == PYPROJECT_TOML:
+        return f"{PYPROJECT_TOML} [tool.routetree]"
+    return config_file.name
 
 
 def project_extras(project: Project) -> list[str]:
@@ -148,7 +151,8 @@ def project_extras(project: Project) -> list[str]:
         )
         lines.append(f"ƒ Middleware  {middleware.file}, for {paths}")
     config = project.config
-    if config is not None:
+    config_file = find_config_file(project.directory)
+    if config is not None and config_file is not None:
         parts = [f"base_path {config.base_path}"] if config.base_path else []
         if config.trailing_slash:
             parts.append("trailing_slash")
@@ -169,12 +173,10 @@ def project_extras(project: Project) -> list[str]:
         ):
             if number:
                 parts.append(_count(number, noun))
-        source = (
-            "routetree.toml"
-            if (project.directory / "routetree.toml").is_file()
-            else "pyproject.toml [tool.routetree]"
+        lines.append(
+            f"⚙ Config      {_config_label(config_file)}: "
+            f"{', '.join(parts) or 'defaults'}"
         )
-        lines.append(f"⚙ Config      {source}: {', '.join(parts) or 'defaults'}")
     return lines
 
 

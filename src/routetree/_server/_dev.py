@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from watchfiles import Change, DefaultFilter, watch
 
+from .._config._file import CONFIG_FILE_NAMES
 from .._error_responses import internal_error_response
 from .._headers import Headers
 from .._hosts import is_local_request
@@ -37,8 +38,6 @@ if TYPE_CHECKING:
     from .._types import Receive, Scope, Send
 
 __all__ = ["BrokenProjectApp", "ReloadFilter", "run_dev"]
-
-_CONFIG_FILES = frozenset({"routetree.toml", "pyproject.toml"})
 
 
 class ReloadFilter(DefaultFilter):
@@ -69,7 +68,7 @@ class ReloadFilter(DefaultFilter):
         if not super().__call__(change, path):
             return False
         name = os.path.basename(path)
-        if name.endswith(".py") or name.startswith(".env") or name in _CONFIG_FILES:
+        if name.endswith(".py") or name.startswith(".env") or name in CONFIG_FILE_NAMES:
             return True
         return (
             change == Change.added

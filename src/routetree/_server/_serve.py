@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
 
-    from .._config._loading import ProjectConfig
+    from .._config._project_config import ProjectConfig
     from .._types import ASGIApp
 
 __all__ = [
