@@ -459,7 +459,10 @@ def test_endless_stream_stops_when_client_leaves(
         first = next(response.iter_raw())
         assert first.startswith(b"data: tick")
     deadline = time.monotonic() + 20  # generous: CI machines may be busy
-    while not marker.exists() and time.monotonic() < deadline:
+    # write_text creates the file before it writes: wait for the content itself.
+    while time.monotonic() < deadline:
+        if marker.exists() and marker.read_text() == "closed":
+            break
         time.sleep(0.02)
     assert marker.exists(), "the stream was never closed after the client left"
     assert marker.read_text() == "closed"
