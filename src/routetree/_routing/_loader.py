@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import inspect
 import logging
 import re
 import sys
@@ -20,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from .._errors import RouteImportError, user_traceback
-from .._invoke import is_async_callable
+from .._invoke import handler_arity, is_async_callable
 from ._segment_config import SegmentConfig, read_segment_config
 
 if TYPE_CHECKING:
@@ -146,7 +145,11 @@ def load_route(project_dir: Path, definition: RouteDefinition) -> LoadedRoute:
                 f"Export `async def {method}(request, context)` or remove the name."
             )
         handlers[method] = Handler(
-            method, func, _arity(func, method, where), is_async_callable(func), func
+            method,
+            func,
+            handler_arity(func, method, where),
+            is_async_callable(func),
+            func,
         )
     return LoadedRoute(
         definition,
@@ -208,38 +211,6 @@ def _import_file(name: str, file: Path, where: str) -> ModuleType:
         trimmed = user_traceback(exc, chain=False).rstrip()
         raise RouteImportError(f"Failed to import {where}:\n{trimmed}{hint}") from exc
     return module
-
-
-def _arity(func: Callable[..., object], method: str, where: str) -> int:
-    try:
-        signature = inspect.signature(func)
-    except (TypeError, ValueError):
-        return 2
-    positional = 0
-    for parameter in signature.parameters.values():
-        if parameter.kind is parameter.VAR_POSITIONAL:
-            return 2
-        if parameter.kind in (
-            parameter.POSITIONAL_ONLY,
-            parameter.POSITIONAL_OR_KEYWORD,
-        ):
-            if positional == 2 and parameter.default is parameter.empty:
-                raise RouteImportError(
-                    f"{method} in {where} takes more than two parameters. "
-                    "A handler takes (), (request) or (request, context): "
-                    f"def {method}(request, context)."
-                )
-            positional += 1
-        elif (
-            parameter.kind is parameter.KEYWORD_ONLY
-            and parameter.default is parameter.empty
-        ):
-            raise RouteImportError(
-                f"{method} in {where} has a required keyword-only parameter "
-                f"{parameter.name!r} that routetree cannot pass. A handler takes (), "
-                "(request) or (request, context)."
-            )
-    return min(positional, 2)
 
 
 def _lint(module: ModuleType, where: str) -> list[str]:
