@@ -103,6 +103,10 @@ def _error(
             id="keyword-only-with-a-default",
         ),
         pytest.param(
+            "def GET(request, context, *rest: int): ...",
+            id="var-positional-after-both",
+        ),
+        pytest.param(
             "@operation(status=201)\ndef GET(request: Request) -> Response: ...",
             id="operation-alone",
         ),
@@ -253,6 +257,7 @@ def test_an_annotated_parameter_with_another_name_is_an_error(
         pytest.param("request, context, payload: UserIn", id="required-third"),
         pytest.param("request, *, payload: UserIn", id="required-keyword-only"),
         pytest.param("request, context: dict[str, str]", id="context-as-dict"),
+        pytest.param("request, *args: int", id="var-positional-gets-context"),
     ],
 )
 def test_every_annotated_parameter_routetree_would_pass_is_checked(

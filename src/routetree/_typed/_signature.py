@@ -166,12 +166,14 @@ def read_signature(
                 if kind is parameter.POSITIONAL_OR_KEYWORD:
                     first_positional_input = first_positional_input or name
                 continue
-        passed = kind is parameter.VAR_POSITIONAL or (
-            kind in _POSITIONAL and context_slots < 2
+        passed = context_slots < 2 and (
+            kind in _POSITIONAL or kind is parameter.VAR_POSITIONAL
         )
-        if raw is not parameter.empty and (
-            passed or parameter.default is parameter.empty
-        ):
+        required = (
+            parameter.default is parameter.empty
+            and kind is not parameter.VAR_POSITIONAL
+        )
+        if raw is not parameter.empty and (passed or required):
             _check_plain_parameter(raw, namespace, owner, name)
         if passed and first_positional_input is not None:
             raise RouteImportError(
