@@ -42,8 +42,6 @@ if TYPE_CHECKING:
 
 __all__ = ["typed_handler"]
 
-_JSON_HEADERS = {"content-type": "application/json"}
-
 
 def typed_handler(
     endpoint: Callable[..., Any],
@@ -67,7 +65,8 @@ def typed_handler(
         (
             typed.source,
             input_reader(typed, owner),
-            typed.adapter.validate_python,
+            # The core validator itself: TypeAdapter's method only forwards to it.
+            typed.adapter.validator.validate_python,
             LOCATIONS[typed.source],
         )
         for typed in signature.inputs
@@ -114,7 +113,7 @@ def typed_handler(
 def _model_answer(
     adapter: TypeAdapter[Any], status: int, owner: str, annotation: str
 ) -> Callable[[object], Response]:
-    validate, dump = adapter.validate_python, adapter.dump_json
+    validate, dump = adapter.validator.validate_python, adapter.serializer.to_json
 
     def answer(result: object) -> Response:
         try:
@@ -123,6 +122,6 @@ def _model_answer(
             raise response_mismatch(exc, owner, annotation) from None
         # Serialised as the declared type: fields outside it (a subclass's, an ORM
         # object's) are dropped, as FastAPI's response models drop them.
-        return Response(dump(value), status=status, headers=_JSON_HEADERS)
+        return Response._of_json(dump(value), status)
 
     return answer
