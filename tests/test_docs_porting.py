@@ -34,6 +34,7 @@ def test_the_guide_names_its_files() -> None:
     assert set(guide_files()) == {
         "app/api/users/route.py",
         "app/api/users/[id]/route.py",
+        "app/api/signup/route.py",
         "middleware.py",
         "routetree.toml",
     }
@@ -93,3 +94,19 @@ def test_middleware_guards_admin_paths(client: httpx.Client) -> None:
     allowed = client.get("/api/admin/stats", headers={"authorization": "Bearer ok"})
     assert allowed.status_code == 404  # through the middleware; the guide has no route
     assert allowed.headers["x-mw"] == "1"
+
+
+def test_a_zod_schema_becomes_a_typed_body(client: httpx.Client) -> None:
+    created = client.post("/api/signup", json={"name": "Ada", "email": "ada@x.org"})
+    assert created.status_code == 201
+    assert created.json() == {"name": "Ada", "email": "ada@x.org", "id": 1}
+    invalid = client.post("/api/signup", json={"name": "Ada", "email": "nope"})
+    assert invalid.status_code == 422
+    [item] = invalid.json()["detail"]
+    assert (item["type"], item["loc"], item["input"]) == (
+        "string_pattern_mismatch",
+        ["body", "email"],
+        "nope",
+    )
+    malformed = client.post("/api/signup", content=b"{nope")
+    assert malformed.status_code == 400

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from routetree._errors import HTTPError
 from routetree._forms import (
@@ -556,3 +557,47 @@ def test_part_with_only_an_extended_filename_is_a_field() -> None:
         f"--{BOUNDARY}\r\nContent-Disposition: {disposition}\r\n\r\nx\r\n".encode()
     )
     assert parse_form_body(MULTIPART, body)["f"] == "x"
+
+
+# --- UploadFile in a pydantic model ---------------------------------------------------
+
+
+class _Upload(BaseModel):
+    file: UploadFile
+    more: list[UploadFile] = []
+
+
+@pytest.mark.anyio
+async def test_upload_file_validates_in_a_pydantic_model() -> None:
+    body = _multipart(
+        _part("file", b"abc", filename="a.txt", content_type="text/plain"),
+        _part("more", b"d", filename="d.bin"),
+    )
+    form = parse_form_body(MULTIPART, body)
+    model = _Upload.model_validate({"file": form["file"], "more": form.get_all("more")})
+    assert model.file is form["file"]
+    assert await model.file.read() == b"abc"
+    assert [upload.filename for upload in model.more] == ["d.bin"]
+
+
+def test_upload_file_field_refuses_a_text_value() -> None:
+    with pytest.raises(ValidationError) as caught:
+        _Upload(file="just text")  # type: ignore[arg-type]
+    [error] = caught.value.errors(include_url=False)
+    assert error["type"] == "is_instance_of"
+    assert error["loc"] == ("file",)
+    assert error["msg"] == "Input should be an instance of UploadFile"
+
+
+def test_upload_file_is_a_binary_string_in_json_schema() -> None:
+    for mode in ("validation", "serialization"):
+        schema = TypeAdapter(_Upload).json_schema(mode=mode)
+        assert schema["properties"]["file"] == {
+            "type": "string",
+            "format": "binary",
+            "title": "File",
+        }
+        assert schema["properties"]["more"]["items"] == {
+            "type": "string",
+            "format": "binary",
+        }

@@ -113,6 +113,8 @@ def test_the_names_a_route_file_imports() -> None:
         "forbidden",
         "unauthorized",
         "after",
+        # spec section 11
+        "operation",
     ],
 )
 def test_spec_names_are_importable_from_routetree(name: str) -> None:

@@ -1,10 +1,10 @@
 """The JSON error bodies routetree answers with, and the logging of handler failures.
 
 Every error routetree makes is ``{"error": "<reason phrase>"}``, plus ``"detail"`` when
-there is something to say. Outside dev mode a 500 is exactly
-``{"error": "Internal Server Error"}``: no exception type, message, traceback or path.
-In dev mode it also carries ``exception`` with the type, message, file, line and
-traceback.
+there is something to say: a message, or for a 422 the list of failing fields. Outside
+dev mode a 500 is exactly ``{"error": "Internal Server Error"}``: no exception type,
+message, traceback or path. In dev mode it also carries ``exception`` with the type,
+message, file, line and traceback.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ._errors import RouteImportError, reason_phrase, user_traceback
 from ._response import Response
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
 __all__ = [
     "error_response",
@@ -31,9 +31,14 @@ logger = logging.getLogger("routetree")
 
 
 def error_response(
-    status: int, detail: str | None = None, headers: Mapping[str, str] | None = None
+    status: int,
+    detail: str | Sequence[Mapping[str, object]] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> Response:
-    """Return routetree's JSON error response for ``status``."""
+    """Return routetree's JSON error response for ``status``.
+
+    ``detail`` is a message, or the list of failing fields of a 422.
+    """
     body: dict[str, object] = {"error": reason_phrase(status) or "Error"}
     if detail:
         body["detail"] = detail

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from ._response import Response
 
 __all__ = [
+    "RFC_9110_PHRASES",
     "ConfigError",
     "ControlFlowSignal",
     "HTTPError",
@@ -53,8 +54,9 @@ __all__ = [
 _PACKAGE_DIR = os.path.dirname(__file__) + os.sep
 
 
-# Python's phrases for these changed between versions; RFC 9110's names are stable.
-_RFC_9110_PHRASES = {
+#: Python's phrases for these changed in 3.13 ("Unprocessable Entity" before it);
+#: routetree says RFC 9110's, in error bodies and in the status lines of its server.
+RFC_9110_PHRASES = {
     413: "Content Too Large",
     414: "URI Too Long",
     416: "Range Not Satisfiable",
@@ -64,8 +66,8 @@ _RFC_9110_PHRASES = {
 
 def reason_phrase(status: int) -> str:
     """Return the standard reason phrase of an HTTP status code (``""`` if unknown)."""
-    if status in _RFC_9110_PHRASES:
-        return _RFC_9110_PHRASES[status]
+    if status in RFC_9110_PHRASES:
+        return RFC_9110_PHRASES[status]
     try:
         return HTTPStatus(status).phrase
     except ValueError:

@@ -32,14 +32,14 @@ import anyio
 import anyio.to_thread
 
 from ._error_responses import error_response, internal_error_response
-from ._errors import ControlFlowSignal, HTTPError
+from ._errors import ControlFlowSignal, HTTPError, RouteImportError
 from ._forms import DEFAULT_FORM_LIMITS, FormLimits
 from ._hosts import is_local_request
 from ._request import ClientDisconnectedError, RouteContext
 from ._response import MiddlewareDirective, Response
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Collection
 
     from ._request import Request
     from ._routing._loader import Handler, LoadedRoute
@@ -51,6 +51,7 @@ __all__ = [
     "call_user_code",
     "failure_outcome",
     "handler_args",
+    "handler_arity",
     "is_async_callable",
     "is_handler_failure",
     "result_outcome",
@@ -125,6 +126,54 @@ def handler_args(
     if arity == 2:
         return request, RouteContext(params)
     return (request,) if arity == 1 else ()
+
+
+def handler_arity(
+    func: Callable[..., object],
+    method: str,
+    where: str,
+    typed: Collection[str] = (),
+) -> int:
+    """How many of ``(request, context)`` ``func`` takes: 0, 1 or 2.
+
+    Read once, at start-up. ``*args`` takes both. Parameters named in ``typed`` (a
+    typed handler's inputs, passed by keyword) are not counted.
+
+    Raises:
+        RouteImportError: A third positional parameter or a keyword-only one without
+            a default: routetree could not pass it.
+    """
+    try:
+        signature = inspect.signature(func)
+    except (TypeError, ValueError):
+        return 2
+    positional = 0
+    for parameter in signature.parameters.values():
+        if parameter.name in typed:
+            continue
+        if parameter.kind is parameter.VAR_POSITIONAL:
+            return 2
+        if parameter.kind in (
+            parameter.POSITIONAL_ONLY,
+            parameter.POSITIONAL_OR_KEYWORD,
+        ):
+            if positional == 2 and parameter.default is parameter.empty:
+                raise RouteImportError(
+                    f"{method} in {where} takes more than two parameters. "
+                    "A handler takes (), (request) or (request, context): "
+                    f"def {method}(request, context)."
+                )
+            positional += 1
+        elif (
+            parameter.kind is parameter.KEYWORD_ONLY
+            and parameter.default is parameter.empty
+        ):
+            raise RouteImportError(
+                f"{method} in {where} has a required keyword-only parameter "
+                f"{parameter.name!r} that routetree cannot pass. A handler takes (), "
+                "(request) or (request, context)."
+            )
+    return min(positional, 2)
 
 
 def result_outcome(route: CompiledRoute, request: Request, result: object) -> Outcome:

@@ -144,6 +144,23 @@ class Response:
         return response
 
     @classmethod
+    def _of_json(cls, body: bytes, status: int) -> Response:
+        """A JSON response of bytes encoded already: a response model's answer.
+
+        Framework-only: ``body`` must be JSON and ``status`` checked.
+        """
+        response = cls.__new__(cls)
+        response.status = status
+        response._body = body
+        response._stream = None
+        response.headers = MutableHeaders.of_raw(
+            [_JSON]
+            if status in _NO_BODY_STATUSES
+            else [_JSON, (b"content-length", b"%d" % len(body))]
+        )
+        return response
+
+    @classmethod
     def redirect(cls, url: str, status: int = 307) -> Response:
         """Return a redirect to ``url`` (307 by default; 301, 302, 303, 307 or 308).
 

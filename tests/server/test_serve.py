@@ -564,3 +564,31 @@ def test_middleware_directives_in_a_handler_are_500(
         server,
         f"{method_name} was used in route handler app/api/misuse/route.py",
     )
+
+
+@pytest.mark.parametrize("parser", ["httptools", "h11"])
+def test_status_lines_use_rfc_9110_reason_phrases(
+    make_project: MakeProject, parser: str
+) -> None:
+    # Python before 3.13 still names these as RFC 7231 did ("Unprocessable Entity");
+    # the status line must say what routetree's error bodies say.
+    project = make_project(
+        {
+            "app/api/status/[code]/route.py": (
+                "from routetree import Response\n\n\n"
+                "def GET(request, context):\n"
+                "    return Response(None, status=int(context.params['code']))\n"
+            )
+        }
+    )
+    with live_server(project, args=("--http", parser)) as url:
+        for status, phrase in [
+            (413, "Content Too Large"),
+            (414, "URI Too Long"),
+            (416, "Range Not Satisfiable"),
+            (422, "Unprocessable Content"),
+            (404, "Not Found"),
+        ]:
+            response = raw_request(url, "GET", f"/api/status/{status}")
+            status_line = response.head.split(b"\r\n", 1)[0]
+            assert status_line == f"HTTP/1.1 {status} {phrase}".encode()

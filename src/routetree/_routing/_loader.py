@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import inspect
 import logging
 import re
 import sys
@@ -20,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from .._errors import RouteImportError, user_traceback
-from .._invoke import is_async_callable
+from .._invoke import handler_arity, is_async_callable
+from .._typed._signature import read_signature
 from ._segment_config import SegmentConfig, read_segment_config
 
 if TYPE_CHECKING:
@@ -129,12 +129,14 @@ def load_route(project_dir: Path, definition: RouteDefinition) -> LoadedRoute:
     """Import a route file and collect its handlers, segment config and warnings.
 
     Raises:
-        RouteImportError: The file fails to import (its traceback is in the message) or
-            a handler takes parameters routetree cannot pass.
+        RouteImportError: The file fails to import (its traceback is in the message), a
+            handler takes parameters routetree cannot pass, or a typed handler's
+            annotations cannot be honoured (see `read_signature`).
         ConfigError: A segment config constant has an invalid value.
     """
     where = definition.relative_file
     module = import_project_file(project_dir, where, file=definition.file)
+    segment_names = [s.name for s in definition.segments if s.is_dynamic]
     handlers: dict[str, Handler] = {}
     for method in HTTP_METHODS:
         func = getattr(module, method, None)
@@ -145,9 +147,7 @@ def load_route(project_dir: Path, definition: RouteDefinition) -> LoadedRoute:
                 f"{method} in {where} is a {type(func).__name__}, not a function. "
                 f"Export `async def {method}(request, context)` or remove the name."
             )
-        handlers[method] = Handler(
-            method, func, _arity(func, method, where), is_async_callable(func), func
-        )
+        handlers[method] = _handler(func, method, where, segment_names)
     return LoadedRoute(
         definition,
         module_name_for(project_dir, where),
@@ -155,6 +155,23 @@ def load_route(project_dir: Path, definition: RouteDefinition) -> LoadedRoute:
         read_segment_config(module, where),
         _lint(module, where),
     )
+
+
+def _handler(
+    func: Callable[..., object], method: str, where: str, segment_names: list[str]
+) -> Handler:
+    """The `Handler` of an exported function; a typed one runs in its wrapper."""
+    is_async = is_async_callable(func)
+    signature = read_signature(func, method, where, segment_names)
+    if signature is None:
+        return Handler(method, func, handler_arity(func, method, where), is_async, func)
+    # Only typed handlers need the wrapper, and pydantic with it.
+    from .._typed._handler import typed_handler
+
+    wrapper = typed_handler(
+        func, signature, is_async=is_async, method=method, where=where
+    )
+    return Handler(method, wrapper, 2, True, func, signature)
 
 
 def import_project_file(
@@ -208,38 +225,6 @@ def _import_file(name: str, file: Path, where: str) -> ModuleType:
         trimmed = user_traceback(exc, chain=False).rstrip()
         raise RouteImportError(f"Failed to import {where}:\n{trimmed}{hint}") from exc
     return module
-
-
-def _arity(func: Callable[..., object], method: str, where: str) -> int:
-    try:
-        signature = inspect.signature(func)
-    except (TypeError, ValueError):
-        return 2
-    positional = 0
-    for parameter in signature.parameters.values():
-        if parameter.kind is parameter.VAR_POSITIONAL:
-            return 2
-        if parameter.kind in (
-            parameter.POSITIONAL_ONLY,
-            parameter.POSITIONAL_OR_KEYWORD,
-        ):
-            if positional == 2 and parameter.default is parameter.empty:
-                raise RouteImportError(
-                    f"{method} in {where} takes more than two parameters. "
-                    "A handler takes (), (request) or (request, context): "
-                    f"def {method}(request, context)."
-                )
-            positional += 1
-        elif (
-            parameter.kind is parameter.KEYWORD_ONLY
-            and parameter.default is parameter.empty
-        ):
-            raise RouteImportError(
-                f"{method} in {where} has a required keyword-only parameter "
-                f"{parameter.name!r} that routetree cannot pass. A handler takes (), "
-                "(request) or (request, context)."
-            )
-    return min(positional, 2)
 
 
 def _lint(module: ModuleType, where: str) -> list[str]:

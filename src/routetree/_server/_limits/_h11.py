@@ -8,7 +8,8 @@ every head as the bytes it took from the buffer, and refuses it before uvicorn s
 uvicorn internals relied on (the same in 0.30 and 0.55): ``self.conn``, the
 `h11.Connection` whose ``next_event`` ``handle_events`` calls after each read and
 after each response; ``self.cycle``, the current request; ``on_response_complete``,
-which starts the next buffered request; and ``self.timeout_keep_alive``.
+which starts the next buffered request; ``self.timeout_keep_alive``; and
+``STATUS_PHRASES``, the reason phrase of each status.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import h11
+from uvicorn.protocols.http import h11_impl
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from ..._errors import RFC_9110_PHRASES
 from ._watch import ConnectionWatch, header_count_detail, header_size_detail
 
 if TYPE_CHECKING:
@@ -30,6 +33,12 @@ if TYPE_CHECKING:
     from . import ServerLimits
 
 __all__ = ["LimitedH11Protocol"]
+
+# uvicorn takes reason phrases from Python's HTTPStatus; before Python 3.13 some are
+# older than RFC 9110 ("422 Unprocessable Entity"), and the status line would
+# disagree with routetree's error body ({"error": "Unprocessable Content"}).
+for _status, _phrase in RFC_9110_PHRASES.items():
+    h11_impl.STATUS_PHRASES[_status] = _phrase.encode()
 
 
 class _Connection(h11.Connection):

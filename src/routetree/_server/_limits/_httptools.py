@@ -11,16 +11,18 @@ uvicorn internals relied on (the same in 0.30 and 0.55): ``data_received`` feeds
 argument to ``self.parser``; the parser callbacks ``on_headers_complete`` and
 ``on_message_complete``; ``self.headers``, the lower-cased header pairs of the request
 being parsed; ``self.cycle``, the newest request; ``self.pipeline``, the requests queued
-behind the one being answered (newest first); ``on_response_complete``; and
-``self.timeout_keep_alive``.
+behind the one being answered (newest first); ``on_response_complete``;
+``self.timeout_keep_alive``; and ``STATUS_LINE``, the status line of each status.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from uvicorn.protocols.http import httptools_impl
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from ..._errors import RFC_9110_PHRASES
 from ._watch import ConnectionWatch, header_count_detail, header_size_detail
 
 if TYPE_CHECKING:
@@ -38,6 +40,12 @@ _feed = HttpToolsProtocol.data_received
 _on_headers_complete = HttpToolsProtocol.on_headers_complete
 _on_message_complete = HttpToolsProtocol.on_message_complete
 _on_response_complete = HttpToolsProtocol.on_response_complete
+
+# uvicorn takes reason phrases from Python's HTTPStatus; before Python 3.13 some are
+# older than RFC 9110 ("422 Unprocessable Entity"), and the status line would
+# disagree with routetree's error body ({"error": "Unprocessable Content"}).
+for _status, _phrase in RFC_9110_PHRASES.items():
+    httptools_impl.STATUS_LINE[_status] = f"HTTP/1.1 {_status} {_phrase}\r\n".encode()
 
 
 class LimitedHttpToolsProtocol(ConnectionWatch, HttpToolsProtocol):
