@@ -37,6 +37,7 @@ from ._headers import MutableHeaders as MutableHeaders
 from ._request import Request as Request
 from ._request import RouteContext as RouteContext
 from ._response import Response as Response
+from ._typed._operation import operation as operation
 from ._url import URL as URL
 from ._url import SearchParams as SearchParams
 from ._version import __version__ as __version__
@@ -68,6 +69,7 @@ __all__ = [
     "forbidden",
     "headers",
     "not_found",
+    "operation",
     "permanent_redirect",
     "redirect",
     "unauthorized",
