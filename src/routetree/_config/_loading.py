@@ -29,6 +29,8 @@ key                       value                                  default
 ``rewrites``              ``[[rewrites]]`` or a `RewritesConfig`  ``[]``
 ``server``                a `ServerConfig` table: limits of      see `ServerConfig`
                           ``routetree start`` and ``dev``
+``openapi``               an `OpenAPIConfig` table: the          see `OpenAPIConfig`
+                          document and the docs page
 ========================  =====================================  ==================
 
 Rule sources are matched, like Next.js's, against the path below ``base_path``.
@@ -76,6 +78,7 @@ from .._server._limits import ServerLimits
 from ._conditions import Condition, capture_conditions
 from ._cors import CorsPolicy, wildcard_origin
 from ._destination import Destination, HeaderTemplate
+from ._openapi import OpenAPIConfig
 from ._patterns import PathPattern
 
 if TYPE_CHECKING:
@@ -676,6 +679,7 @@ class ProjectConfig(_Model):
         redirects: Redirect rules, in order.
         rewrites: Rewrite rules by phase (a plain list is ``after_files``).
         server: The server limits (``[server]``).
+        openapi: The OpenAPI document and docs page (``[openapi]``).
     """
 
     base_path: StrictStr = ""
@@ -691,6 +695,7 @@ class ProjectConfig(_Model):
     redirects: tuple[RedirectRule, ...] = ()
     rewrites: RewritesConfig = RewritesConfig()
     server: ServerConfig = ServerConfig()
+    openapi: OpenAPIConfig = OpenAPIConfig()
 
     @field_validator("base_path")
     @classmethod
