@@ -13,9 +13,9 @@ the document needs no second description of the API:
    one pass, so models shared between routes are one entry of
    ``components/schemas``; `._error_bodies` describes routetree's own 400 and 422
    bodies.
-4. `._document` assembles the OpenAPI 3.1 document (`build_openapi`);
-   `._operations` writes each operation (summary, tags, parameters, request body,
-   responses).
+4. `._document` assembles the OpenAPI 3.1 document (`build_openapi`), used by
+   ``routetree openapi`` and by the served document; `._operations` writes each
+   operation (summary, tags, parameters, request body, responses).
 5. `._serving` adds the document, the docs page and its assets to the route table
    as static routes at start-up, when the settings serve them; the document is
    built on its first request, once. `._docs_page` writes the page: Swagger UI,
