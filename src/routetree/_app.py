@@ -1,9 +1,11 @@
 """The ASGI application: `create_app`, and the whole path of a request.
 
 Everything is built in `create_app`: routes discovered, validated and imported, the
-trie built, per-route limits and ``Allow`` values computed, the config compiled. A
-request then flows one way through these stages; each is a function or object that
-both paths below call, and none calls back into the app:
+trie built (with the OpenAPI document and docs page as static routes when they are
+served, `routetree._openapi._serving`), per-route limits and ``Allow`` values
+computed, the config compiled. A request then flows one way through these stages;
+each is a function or object that both paths below call, and none calls back into
+the app:
 
 1. **Checks** (`routetree._request_checks`): no ``Host`` or two, a ``Host`` that is
    invalid or not in ``allowed_hosts``, an HTTP version other than 1.0/1.1/2/3,
@@ -54,6 +56,7 @@ from ._forms import DEFAULT_FORM_LIMITS, FormLimits
 from ._headers import Headers
 from ._hosts import DEV_ALLOWED_HOSTS, HostPolicy, is_local_request
 from ._invoke import CompiledRoute
+from ._openapi._serving import openapi_routes
 from ._path_checks import METHODS, refuse_target, trailing_slash_redirect
 from ._pipeline import Pipeline
 from ._request import DEFAULT_MAX_BODY_SIZE, BodyLimits
@@ -98,6 +101,8 @@ class RouteTreeApp:
             if config is None
             else FormLimits(config.max_fields, config.max_files, config.max_part_size)
         )
+        # The OpenAPI document and docs page, when served, are static routes too.
+        routes = [*project.routes, *openapi_routes(project, dev=dev)]
         self._matcher: Matcher[CompiledRoute] = Matcher(
             (
                 route.definition.segments,
@@ -107,7 +112,7 @@ class RouteTreeApp:
                     default_form_limits=form_limits,
                 ),
             )
-            for route in project.routes
+            for route in routes
         )
         if config is not None and config.allowed_hosts is not None:
             allowed_hosts: tuple[str, ...] = config.allowed_hosts

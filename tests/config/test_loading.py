@@ -531,8 +531,8 @@ INVALID: list[tuple[str, str]] = [
     (
         "bogus = 1",
         "bogus: unknown key 'bogus' (allowed: allowed_hosts, base_path, cors, headers, "
-        "max_body_size, max_fields, max_files, max_part_size, redirects, rewrites, "
-        "server, trailing_slash, trusted_proxies)",
+        "max_body_size, max_fields, max_files, max_part_size, openapi, redirects, "
+        "rewrites, server, trailing_slash, trusted_proxies)",
     ),
     # server
     (

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 from click.testing import CliRunner, Result
+from openapi_spec_validator import validate
 
 from routetree import __version__
 from routetree._server._cli import cli
@@ -234,6 +235,74 @@ def test_routes_defaults_to_the_current_folder(
     assert sorted(json.loads(result.stdout), key=lambda row: row["path"]) == ROWS
 
 
+def test_openapi_prints_the_document_sorted_with_two_space_indent(
+    make_project: MakeProject,
+) -> None:
+    project = make_project(
+        {
+            **TREE,
+            "routetree.toml": '[openapi]\ntitle = "Files"\nversion = "1.2.3"\n',
+        }
+    )
+    result = _invoke("openapi", str(project))
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    validate(document)
+    assert result.stdout == (
+        json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    )
+    assert document["info"] == {"title": "Files", "version": "1.2.3"}
+    assert list(document["paths"]) == [
+        "/api/files/{path}",
+        "/api/static",
+        "/api/users",
+        "/api/users/{id}",
+    ]
+
+
+def test_openapi_output_writes_the_file(make_project: MakeProject) -> None:
+    project = make_project(TREE)
+    target = project / "out" / "openapi.json"
+    target.parent.mkdir()
+    result = _invoke("openapi", str(project), "--output", str(target))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"✓ Wrote {target} (4 paths)\n"
+    assert json.loads(target.read_text())["openapi"] == "3.1.0"
+    assert target.read_text() == _invoke("openapi", str(project)).stdout
+
+
+def test_openapi_output_that_cannot_be_written_is_one_clear_error(
+    make_project: MakeProject,
+) -> None:
+    project = make_project(TREE)
+    target = project / "missing" / "openapi.json"
+    result = _invoke("openapi", str(project), "-o", str(target))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: Cannot write {target}: No such file or directory.\n"
+    )
+
+
+def test_openapi_of_a_broken_document_is_one_clear_error(
+    make_project: MakeProject,
+) -> None:
+    handler = """
+    from routetree import operation
+
+    @operation(operation_id="same")
+    def GET(): ...
+    """
+    project = make_project({"app/a/route.py": handler, "app/b/route.py": handler})
+    result = _invoke("openapi", str(project))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "Error: operation_id 'same' is declared by app/a/route.py: GET and by "
+        "app/b/route.py: GET. An operationId names one operation in the OpenAPI "
+        "document: change one of them.\n"
+    )
+
+
 def test_python_m_routetree_routes_json(make_project: MakeProject) -> None:
     project = make_project(TREE)
     completed = subprocess.run(
@@ -334,7 +403,15 @@ def test_the_console_script_is_installed() -> None:
 
 @pytest.mark.parametrize(
     "command",
-    [pytest.param("", id="group"), "dev", "build", "start", "routes", "new"],
+    [
+        pytest.param("", id="group"),
+        "dev",
+        "build",
+        "start",
+        "routes",
+        "openapi",
+        "new",
+    ],
 )
 def test_real_help_of_every_command_shows_an_example(command: str) -> None:
     result = _run(*([command] if command else []), "--help")
@@ -354,6 +431,23 @@ def test_real_help_of_every_command_shows_an_example(command: str) -> None:
     assert example.startswith("    routetree "), result.stdout
     if command:
         assert example.split()[1] == command
+
+
+def test_real_openapi_prints_a_valid_document(make_project: MakeProject) -> None:
+    result = _run("openapi", str(make_project(TREE)))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    validate(json.loads(result.stdout))
+
+
+def test_real_openapi_of_a_folder_without_app_is_one_clear_error(
+    tmp_path: Path,
+) -> None:
+    result = _run("openapi", str(tmp_path))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: No app/ folder in")
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_real_version_is_the_package_version() -> None:

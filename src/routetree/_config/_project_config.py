@@ -23,6 +23,8 @@ key                       value                                  default
 ``rewrites``              ``[[rewrites]]`` or a `RewritesConfig`  ``[]``
 ``server``                a `ServerConfig` table: limits of      see `ServerConfig`
                           ``routetree start`` and ``dev``
+``openapi``               an `OpenAPIConfig` table: the          see `OpenAPIConfig`
+                          document and the docs page
 ========================  =====================================  ==================
 
 Rule sources are matched, like Next.js's, against the path below ``base_path``.
@@ -55,6 +57,7 @@ from .._routing._segment_config import parse_byte_size, parse_count
 from .._server._limits import ServerLimits
 from ._cors import CorsPolicy
 from ._cors_checks import check_header_name, check_method, check_origin
+from ._openapi import OpenAPIConfig
 from ._rules import ConfigModel, HeaderRule, RedirectRule, RewritesConfig
 
 __all__ = ["DEFAULT_CORS_METHODS", "CorsConfig", "ProjectConfig", "ServerConfig"]
@@ -217,6 +220,7 @@ class ProjectConfig(ConfigModel):
         redirects: Redirect rules, in order.
         rewrites: Rewrite rules by phase (a plain list is ``after_files``).
         server: The server limits (``[server]``).
+        openapi: The OpenAPI document and docs page (``[openapi]``).
     """
 
     base_path: StrictStr = ""
@@ -232,6 +236,7 @@ class ProjectConfig(ConfigModel):
     redirects: tuple[RedirectRule, ...] = ()
     rewrites: RewritesConfig = RewritesConfig()
     server: ServerConfig = ServerConfig()
+    openapi: OpenAPIConfig = OpenAPIConfig()
 
     @field_validator("base_path")
     @classmethod

@@ -1,7 +1,8 @@
 """The ``routetree`` command and the processes that serve a project.
 
-`._cli` is the click group (``dev``, ``build``, ``start``, ``routes``, ``new``); what
-it prints goes through `._console` (rich). The commands pass through here:
+`._cli` is the click group (``dev``, ``build``, ``start``, ``routes``, ``openapi``,
+``new``); what it prints goes through `._console` (rich). The commands pass
+through here:
 
 - ``routetree dev``: `._dev` binds the port once, then runs the project in a
   `._worker` process that it replaces on every change (watchfiles); `._access_log`
@@ -12,7 +13,8 @@ it prints goes through `._console` (rich). The commands pass through here:
   `._limits` subclasses uvicorn's HTTP protocols to bound slow and oversized clients
   (header and body timeouts, header size and count, pipelining, concurrency).
 - ``routetree build`` and ``routes`` load the project (`routetree._routing`) and
-  print its route table; ``routetree new`` copies the template in ``_scaffold/``
+  print its route table; ``routetree openapi`` prints its OpenAPI document
+  (`routetree._openapi`); ``routetree new`` copies the template in ``_scaffold/``
   (`._new_project`).
 
 Nothing here runs per request except `._limits` and `._access_log`; the request

@@ -1,4 +1,4 @@
-"""The ``routetree`` command line (a click group): dev, build, start, routes, new.
+"""The ``routetree`` commands (a click group): dev, build, start, routes, openapi, new.
 
 Every command takes the project folder (default ``.``). A broken project is one
 message naming the file and the fix, with exit code 1; ``--debug`` shows the Python
@@ -115,6 +115,7 @@ def cli(debug: bool) -> None:
     Examples:
       routetree new myapi && routetree dev myapi
       routetree build . && routetree start . --port 8000
+      routetree openapi . --output openapi.json
     """
 
 
@@ -273,6 +274,56 @@ def routes(directory: Path, as_json: bool) -> None:
         )
         return
     print_route_table(project)
+
+
+@cli.command()
+@_DIRECTORY
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the document to FILE instead of stdout.",
+)
+def openapi(directory: Path, output: Path | None) -> None:
+    """Print the project's OpenAPI 3.1 document as JSON (keys sorted).
+
+    Imports every route as build does. Title and version come from [openapi] in
+    routetree.toml, else from pyproject.toml; the document is printed whether or
+    not the server serves it.
+
+    \b
+    Examples:
+      routetree openapi . > openapi.json
+      routetree openapi . --output openapi.json
+    """
+    from .._openapi._document import build_openapi
+    from .._openapi._settings import document_info, settings_of
+
+    configure_logging()
+    directory = directory.resolve()
+    load_env(directory, "production")  # route modules may read it when imported
+    project = _load(directory)
+    title, version = document_info(settings_of(project), directory)
+    try:
+        document = build_openapi(project, title=title, version=version)
+    except RouteTreeError as exc:
+        _fail(exc)
+    text = orjson.dumps(
+        document, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS
+    ).decode()
+    if output is None:
+        sys.stdout.write(text + "\n")
+        return
+    try:
+        output.write_text(text + "\n", encoding="utf-8")
+    except OSError as exc:
+        _fail(OSError(f"Cannot write {output}: {exc.strerror or exc}."))
+    count = len(document["paths"])
+    stdout_console().print(
+        f"✓ Wrote {output} ({count} path{'' if count == 1 else 's'})",
+        markup=False,
+        soft_wrap=True,
+    )
 
 
 @cli.command()

@@ -1,0 +1,1 @@
+VALUE = "not a route"

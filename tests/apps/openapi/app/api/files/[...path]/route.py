@@ -1,0 +1,5 @@
+from routetree import Response
+
+
+async def GET(request, context):
+    return Response.json({"path": context.params["path"]})
