@@ -404,3 +404,27 @@ def test_a_typed_handler_imports_pydantic(make_project: MakeProject) -> None:
         return Response("typed")
     """
     assert _imports_pydantic(str(make_project({FILE: source}))) is True
+
+
+def test_an_unresolvable_return_model_warns_that_none_applies(
+    make_project: MakeProject, caplog: pytest.LogCaptureFixture
+) -> None:
+    handler = _handler(make_project, "async def GET() -> Decimal:\n    ...\n")
+    assert handler.signature is None
+    [record] = [r for r in caplog.records if "return annotation" in r.getMessage()]
+    assert record.levelname == "WARNING"
+    assert "GET in app/api/x/route.py" in record.getMessage()
+    assert "Decimal" in record.getMessage()
+    assert "no response model applies" in record.getMessage()
+
+
+@pytest.mark.parametrize(
+    "annotation", ["web.Response", "web.Response | None", "Missing | web.Response"]
+)
+def test_an_unresolvable_response_annotation_stays_silent(
+    make_project: MakeProject, caplog: pytest.LogCaptureFixture, annotation: str
+) -> None:
+    # `web` and `Missing` are never imported: none of these resolves.
+    handler = _handler(make_project, f"async def GET() -> {annotation}:\n    ...\n")
+    assert handler.signature is None
+    assert not [r for r in caplog.records if "return annotation" in r.getMessage()]

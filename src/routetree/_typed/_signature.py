@@ -14,6 +14,8 @@ could not honour is a `RouteImportError` naming the file, before the first reque
 from __future__ import annotations
 
 import inspect
+import logging
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -43,6 +45,10 @@ __all__ = [
     "TypedInput",
     "read_signature",
 ]
+
+logger = logging.getLogger("routetree")
+# "Response", "routetree.Response", "Response | None": no model was asked for.
+_NAMES_A_RESPONSE = re.compile(r"(?:^|[.\s|\[])Response\b")
 
 Source = Literal["body", "form", "query", "params", "headers", "cookies"]
 #: The parameter names a handler may annotate to receive validated input.
@@ -184,7 +190,7 @@ def read_signature(
             )
         if kind in _POSITIONAL:
             context_slots += 1
-    returns = _response_model(signature.return_annotation, namespace)
+    returns = _response_model(signature.return_annotation, namespace, owner)
     if not typed and returns is None:
         return None
     if "body" in typed and "form" in typed:
@@ -231,14 +237,30 @@ def _check_plain_parameter(
     )
 
 
-def _response_model(raw: object, namespace: dict[str, Any]) -> object | None:
-    """The return annotation when it asks for a response model, else None."""
+def _response_model(
+    raw: object, namespace: dict[str, Any], owner: str
+) -> object | None:
+    """The return annotation when it asks for a response model, else None.
+
+    An annotation that cannot be resolved (imported for type checking only) asks for
+    none, as before typed handlers existed; unless it names a Response, a warning says
+    that no model applies, since a model meant to filter the answer would not.
+    """
     if raw is inspect.Signature.empty:
         return None
     try:
         annotation = resolve_annotation(raw, namespace)
-    except Exception:
-        return None  # unresolvable (imported for type checking only): as before
+    except Exception as exc:
+        if not (isinstance(raw, str) and _NAMES_A_RESPONSE.search(raw)):
+            logger.warning(
+                "%s: the return annotation %s cannot be resolved (%s), so no "
+                "response model applies. Import it at module level, not only under "
+                "`if TYPE_CHECKING:`, if it is one.",
+                owner,
+                describe(raw),
+                exc,
+            )
+        return None
     return None if is_response_annotation(annotation) else annotation
 
 
