@@ -84,14 +84,14 @@ def openapi_routes(project: Project, *, dev: bool) -> list[LoadedRoute]:
         )
         return True
 
-    document = _Document(project, settings)
+    document = _document(project, settings)
     add(settings.path, document.serve, "the OpenAPI document", "path")
-    page = _Page(project, settings)
+    page = _page(project, settings)
     if add(settings.docs_path, page.serve, "the API docs page", "docs_path"):
         for name, content_type in ASSETS.items():
             add(
                 f"{settings.docs_path}/assets/{name}",
-                _Asset(name, content_type).serve,
+                _asset(name, content_type).serve,
                 f"the docs page's {name}",
                 "docs_path",
             )
@@ -109,66 +109,57 @@ def _project_urls(project: Project) -> dict[object, str]:
     return urls
 
 
-class _Document:
-    """``GET <path>``: the OpenAPI document as JSON, built on the first request."""
+class _LazyAnswer:
+    """A ``GET`` answer whose body is built on the first request, then kept."""
 
-    def __init__(self, project: Project, settings: OpenAPISettings) -> None:
-        self._project = project
-        self._settings = settings
+    def __init__(self, build: Callable[[], bytes], headers: dict[str, str]) -> None:
+        self._build = build
+        self._headers = headers  # copied by each Response
         self._body: bytes | None = None
 
     async def serve(self) -> Response:
         if self._body is None:
-            from ._document import build_openapi  # pydantic: only when asked for
-
-            title, version = document_info(self._settings, self._project.directory)
-            document = build_openapi(self._project, title=title, version=version)
-            self._body = orjson.dumps(document)
-        return Response(self._body, headers={"content-type": "application/json"})
+            self._body = self._build()
+        return Response(self._body, headers=self._headers)
 
 
-class _Page:
+def _document(project: Project, settings: OpenAPISettings) -> _LazyAnswer:
+    """``GET <path>``: the OpenAPI document as JSON."""
+
+    def build() -> bytes:
+        from ._document import build_openapi  # pydantic: only when asked for
+
+        title, version = document_info(settings, project.directory)
+        return orjson.dumps(build_openapi(project, title=title, version=version))
+
+    return _LazyAnswer(build, {"content-type": "application/json"})
+
+
+def _page(project: Project, settings: OpenAPISettings) -> _LazyAnswer:
     """``GET <docs_path>``: the docs page."""
 
-    def __init__(self, project: Project, settings: OpenAPISettings) -> None:
-        self._project = project
-        self._settings = settings
-        self._body: bytes | None = None
+    def build() -> bytes:
+        config = project.config
+        base_path = "" if config is None else config.base_path
+        title, _ = document_info(settings, project.directory)
+        return render_docs_page(
+            title=title,
+            document_url=base_path + settings.path,
+            assets_url=f"{base_path}{settings.docs_path}/assets",
+        ).encode()
 
-    async def serve(self) -> Response:
-        if self._body is None:
-            config = self._project.config
-            base_path = "" if config is None else config.base_path
-            title, _ = document_info(self._settings, self._project.directory)
-            self._body = render_docs_page(
-                title=title,
-                document_url=base_path + self._settings.path,
-                assets_url=f"{base_path}{self._settings.docs_path}/assets",
-            ).encode()
-        return Response(
-            self._body,
-            headers={
-                "content-type": "text/html; charset=utf-8",
-                "content-security-policy": CONTENT_SECURITY_POLICY,
-            },
-        )
+    return _LazyAnswer(
+        build,
+        {
+            "content-type": "text/html; charset=utf-8",
+            "content-security-policy": CONTENT_SECURITY_POLICY,
+        },
+    )
 
 
-class _Asset:
+def _asset(name: str, content_type: str) -> _LazyAnswer:
     """``GET <docs_path>/assets/<name>``: one file of ``static/``, read once."""
-
-    def __init__(self, name: str, content_type: str) -> None:
-        self._name = name
-        self._content_type = content_type
-        self._body: bytes | None = None
-
-    async def serve(self) -> Response:
-        if self._body is None:
-            self._body = read_asset(self._name)
-        return Response(
-            self._body,
-            headers={
-                "content-type": self._content_type,
-                "x-content-type-options": "nosniff",
-            },
-        )
+    return _LazyAnswer(
+        lambda: read_asset(name),
+        {"content-type": content_type, "x-content-type-options": "nosniff"},
+    )
