@@ -5,14 +5,28 @@ from __future__ import annotations
 import os
 import sys
 import textwrap
+import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from routetree.testing import LiveServer
 
 APPS = Path(__file__).parent / "apps"
 
 MakeProject = Callable[[Mapping[str, str]], Path]
+
+
+def wait_for_output(server: LiveServer, text: str, timeout: float = 5.0) -> None:
+    """Wait until ``text`` is in what the server printed; fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while text not in server.output:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{text!r} not in server output:\n{server.output}")
+        time.sleep(0.02)
 
 
 @pytest.fixture

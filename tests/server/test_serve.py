@@ -21,6 +21,7 @@ import orjson
 import pytest
 
 from routetree.testing import LiveServer, live_server
+from tests.conftest import wait_for_output
 from tests.raw_http import raw_request
 from tests.routing_cases import CASES, MAIN_TREE, RoutingCase, tree_files, trees
 
@@ -214,7 +215,7 @@ def test_handler_exception_is_500_without_leak(
     response = client.get("/api/throws")
     assert response.status_code == 500
     assert response.content == b'{"error":"Internal Server Error"}'
-    _wait_for_output(server, "boom from handler")
+    wait_for_output(server, "boom from handler")
     assert "ValueError" in server.output
 
 
@@ -224,7 +225,7 @@ def test_non_response_is_500_and_logged(
     response = client.post("/api/no-return")
     assert response.status_code == 500
     assert response.json() == {"error": "Internal Server Error"}
-    _wait_for_output(
+    wait_for_output(
         server,
         "No response is returned from route handler app/api/no-return/route.py "
         "(method: POST, url: /api/no-return)",
@@ -441,14 +442,6 @@ def test_port_in_use_is_one_line_error(server: LiveServer) -> None:
     assert "Traceback" not in result.stderr
 
 
-def _wait_for_output(server: LiveServer, text: str, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while text not in server.output:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{text!r} not in server output:\n{server.output}")
-        time.sleep(0.02)
-
-
 def test_endless_stream_stops_when_client_leaves(
     client: httpx.Client, tmp_path: Path
 ) -> None:
@@ -560,7 +553,7 @@ def test_middleware_directives_in_a_handler_are_500(
     response = client.get(f"/api/misuse{query}")
     assert response.status_code == 500
     assert response.json() == {"error": "Internal Server Error"}
-    _wait_for_output(
+    wait_for_output(
         server,
         f"{method_name} was used in route handler app/api/misuse/route.py",
     )

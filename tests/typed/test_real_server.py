@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from typing import TYPE_CHECKING
 
 import httpx
 import pytest
 
 from routetree.testing import LiveServer, live_server
-from tests.conftest import APPS
+from tests.conftest import APPS, wait_for_output
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -37,14 +36,6 @@ def server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
 def client(server: LiveServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=server, timeout=10) as http:
         yield http
-
-
-def _wait_for_output(server: LiveServer, text: str, timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while text not in server.output:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{text!r} not in server output:\n{server.output}")
-        time.sleep(0.02)
 
 
 # --- async handlers: query, body, response models ---------------------------------
@@ -294,7 +285,7 @@ def test_a_response_model_mismatch_is_a_500_that_leaks_nothing(
     response = client.get("/api/broken-model")
     assert response.status_code == 500
     assert response.content == b'{"error":"Internal Server Error"}'
-    _wait_for_output(
+    wait_for_output(
         server,
         "GET in app/api/broken-model/route.py returned a value that does not fit its "
         "return annotation User (1 error):\n"
