@@ -1,7 +1,7 @@
 """routetree's benchmark harness: throughput, latency, start-up time and memory.
 
 Run it through ``bench/run`` (which installs wrk and the pinned peers); see
-docs/performance.md. Every contender serves the same three endpoints. Each is started
+docs/performance.md. Every contender serves the same four endpoints. Each is started
 pinned to one core, its answers are checked, it is warmed up, its idle RSS is read, wrk
 drives each endpoint from the other core, and its answers are checked again. Rounds
 are repeated (the contender order rotates each round) and medians reported, with every
@@ -45,9 +45,20 @@ ROOT: Final = BENCH.parent
 CONTENDERS_DIR: Final = BENCH / "contenders"
 ROUTETREE3: Final = BENCH / "apps" / "routetree3"
 POST_LUA: Final = BENCH / "post.lua"
+POST_ACCOUNTS_LUA: Final = BENCH / "post_accounts.lua"
 
 HOST: Final = "127.0.0.1"
 POST_BODY: Final = b'{"name":"Ada","email":"ada@example.com"}'
+ACCOUNT: Final = {
+    "name": "Ada",
+    "email": "ada@example.com",
+    "age": 36,
+    "active": True,
+    "tags": ["math", "poetry"],
+}
+ACCOUNT_BODY: Final = json.dumps(ACCOUNT, separators=(",", ":")).encode()
+# The same fields, "age" mistyped and "tags" missing: every contender must refuse it.
+BAD_ACCOUNT_BODY: Final = b'{"name":"Ada","email":"ada@example.com","age":"old"}'
 EXTRA_STATIC: Final = 500
 EXTRA_DYNAMIC: Final = 500
 STARTUP_SIZES: Final = (1, 1000, 3000)
@@ -76,13 +87,26 @@ class Endpoint:
     label: str
     method: Literal["GET", "POST"]
     path: str
+    script: Path | None = None  # wrk's Lua script: the method and body of a POST
 
 
 ENDPOINTS: Final = (
     Endpoint("hello", "GET /api/hello", "GET", "/api/hello"),
     Endpoint("user", "GET /api/users/{id}", "GET", "/api/users/42"),
-    Endpoint("create", "POST /api/users", "POST", "/api/users"),
+    Endpoint("create", "POST /api/users", "POST", "/api/users", POST_LUA),
+    Endpoint(
+        "validated", "POST /api/accounts", "POST", "/api/accounts", POST_ACCOUNTS_LUA
+    ),
 )
+# The wrk script of each POST and the body it must send (the body its check sends).
+POST_SCRIPTS: Final = ((POST_LUA, POST_BODY), (POST_ACCOUNTS_LUA, ACCOUNT_BODY))
+# The first three routes have no typed handler: a project of only these never imports
+# pydantic (the idle RSS target and the start-up projects).
+UNTYPED_ROUTES: Final = 3
+UNTYPED_RSS: Final = "routetree-untyped"
+
+#: A check's ``json`` that accepts any JSON body (the error bodies differ).
+ANY_JSON: Final = object()
 
 
 @dataclass(frozen=True)
@@ -105,6 +129,8 @@ CHECKS: Final = (
         {"name": "Ada", "email": "ada@example.com", "id": 1},
         POST_BODY,
     ),
+    Check("POST", "/api/accounts", 201, {**ACCOUNT, "id": 1}, ACCOUNT_BODY),
+    Check("POST", "/api/accounts", 422, ANY_JSON, BAD_ACCOUNT_BODY),
 )
 EXTRA_CHECKS: Final = (
     Check("GET", "/api/static0", 200, {"route": "static0"}),
@@ -167,7 +193,7 @@ def problem_with_answer(
         data = json.loads(body)
     except ValueError:
         return f"{where}: body is not JSON: {body[:200]!r}"
-    if data != check.json:
+    if check.json is not ANY_JSON and data != check.json:
         return f"{where}: body {data!r}, expected {check.json!r}"
     return None
 
@@ -219,13 +245,14 @@ SECTIONS: Final = (*(c.name for c in CONTENDERS), "startup")
 def write_routetree_project(
     target: Path, *, real: int, static: int, dynamic: int
 ) -> Path:
-    """A routetree project: the first ``real`` of the three real routes, plus extras."""
+    """A routetree project: the first ``real`` of the four real routes, plus extras."""
     sources = sorted((ROUTETREE3 / "app").rglob("route.py"))
     by_path = {str(p.relative_to(ROUTETREE3)): p for p in sources}
     order = [
         "app/api/hello/route.py",
         "app/api/users/[id]/route.py",
         "app/api/users/route.py",
+        "app/api/accounts/route.py",  # the typed one: pydantic is imported
     ]
     for relative in order[:real]:
         destination = target / relative
@@ -253,7 +280,7 @@ def write_routetree_project(
 
 
 def write_starlette_1k(target: Path) -> Path:
-    """Module ``starlette_1k``: 1,000 extra routes in front of the real three."""
+    """Module ``starlette_1k``: 1,000 extra routes in front of the real four."""
     lines = [
         "from starlette.applications import Starlette",
         "from starlette.requests import Request",
@@ -350,7 +377,10 @@ class Workspace:
                 project = self.generated(
                     "routetree-1k",
                     lambda target: write_routetree_project(
-                        target, real=3, static=EXTRA_STATIC, dynamic=EXTRA_DYNAMIC
+                        target,
+                        real=len(ENDPOINTS),
+                        static=EXTRA_STATIC,
+                        dynamic=EXTRA_DYNAMIC,
                     ),
                 )
             else:
@@ -686,14 +716,15 @@ def check_parser() -> list[str]:
     )
 
 
-def check_post_script() -> list[str]:
-    """bench/post.lua sends the body the POST check expects."""
-    text = POST_LUA.read_text()
+def check_post_scripts() -> list[str]:
+    """Each POST's wrk script (bench/post*.lua) sends the body its check expects."""
     problems = []
-    if POST_BODY.decode() not in text:
-        problems.append(f"{POST_LUA.name} does not send {POST_BODY.decode()}")
-    if 'wrk.method = "POST"' not in text:
-        problems.append(f"{POST_LUA.name} does not set wrk.method to POST")
+    for script, body in POST_SCRIPTS:
+        text = script.read_text()
+        if f"wrk.body = '{body.decode()}'" not in text:
+            problems.append(f"{script.name} does not send {body.decode()}")
+        if 'wrk.method = "POST"' not in text:
+            problems.append(f"{script.name} does not set wrk.method to POST")
     return problems
 
 
@@ -723,8 +754,8 @@ def run_wrk(
 ) -> Run:
     assert server.port is not None
     argv = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency"]
-    if endpoint.method == "POST":
-        argv += ["-s", str(POST_LUA)]
+    if endpoint.script is not None:
+        argv += ["-s", str(endpoint.script)]
     argv.append(f"http://{HOST}:{server.port}{endpoint.path}")
     if cpu is not None:
         argv = ["taskset", "-c", str(cpu), *argv]
@@ -763,12 +794,17 @@ def run_wrk(
     )
 
 
-def warm_up(server: Server, connections: int, cpu: int | None) -> None:
+def warm_up(
+    server: Server,
+    connections: int,
+    cpu: int | None,
+    endpoints: Sequence[Endpoint] = ENDPOINTS,
+) -> None:
     assert server.port is not None
-    for endpoint in ENDPOINTS:
+    for endpoint in endpoints:
         argv = ["wrk", "-t1", f"-c{connections}", f"-d{WARMUP_SECONDS}s"]
-        if endpoint.method == "POST":
-            argv += ["-s", str(POST_LUA)]
+        if endpoint.script is not None:
+            argv += ["-s", str(endpoint.script)]
         argv.append(f"http://{HOST}:{server.port}{endpoint.path}")
         if cpu is not None:
             argv = ["taskset", "-c", str(cpu), *argv]
@@ -865,7 +901,7 @@ def smoke(
     for column in ("Contender", "What", "Checks", "Result"):
         table.add_column(column)
     failures = 0
-    for problem in check_parser() + check_post_script():
+    for problem in check_parser() + check_post_scripts():
         console.print(f"[red]FAIL[/] {problem}")
         failures += 1
     for contender in contenders:
@@ -1043,6 +1079,10 @@ def measure(
                     contender,
                     "after the load",
                 )
+            if contender.name == "routetree":
+                results.rss_mib.setdefault(UNTYPED_RSS, []).append(
+                    untyped_rss(workspace, args.connections, server_cpu, load_cpu)
+                )
     if with_startup:
         results.startup = measure_startup(workspace, server_cpu)
     return results
@@ -1056,9 +1096,30 @@ def fail_on(problems: list[str], contender: Contender, when: str) -> None:
         )
 
 
+def untyped_rss(
+    workspace: Workspace, connections: int, cpu: int | None, load_cpu: int | None
+) -> float:
+    """Idle RSS (MiB) of the untyped routes alone, warmed up: routetree sans pydantic.
+
+    The routetree contender's typed route imports pydantic (about 9 MiB); the idle RSS
+    target is about routetree's own footprint, as a project without typed handlers
+    has it.
+    """
+    project = workspace.generated(UNTYPED_RSS, startup_project(UNTYPED_ROUTES))
+    launch = workspace.routetree_launch(project)
+    with running(UNTYPED_RSS, launch, workspace.root / "logs", cpu) as (server, _):
+        warm_up(server, connections, load_cpu, ENDPOINTS[:UNTYPED_ROUTES])
+        time.sleep(0.5)
+        return round(server.rss_mib(), 1)
+
+
 def startup_project(route_files: int) -> Callable[[Path], Path]:
-    """Make a project of exactly ``route_files`` route files (the real ones first)."""
-    real = min(route_files, 3)
+    """Make a project of exactly ``route_files`` route files (the real ones first).
+
+    Only the untyped real routes: start-up measures loading and routing the files, as
+    it did before the typed route joined the benchmark, not pydantic's import.
+    """
+    real = min(route_files, UNTYPED_ROUTES)
     static = (route_files - real) // 2
     dynamic = route_files - real - static
 
@@ -1118,6 +1179,16 @@ def ratio(
     base = {
         r.round: float(getattr(r, metric)) for r in runs_of(results, baseline, endpoint)
     }
+    pairs = [mine[k] / base[k] for k in mine if k in base and base[k] > 0]
+    return median(pairs) if pairs else None
+
+
+def endpoint_ratio(
+    results: Results, contender: str, endpoint: str, other: str
+) -> float | None:
+    """Median over rounds of one endpoint's req/s over another's, same server."""
+    mine = {r.round: r.requests_per_s for r in runs_of(results, contender, endpoint)}
+    base = {r.round: r.requests_per_s for r in runs_of(results, contender, other)}
     pairs = [mine[k] / base[k] for k in mine if k in base and base[k] > 0]
     return median(pairs) if pairs else None
 
@@ -1288,6 +1359,18 @@ def evaluate_targets(
             "{:.2f}x Starlette's req/s",
         )
     add(
+        "routetree validated POST /api/accounts >= 2.00x FastAPI's req/s",
+        rps_ratio("routetree", "validated", "fastapi"),
+        2.0,
+        "{:.2f}x FastAPI's req/s",
+    )
+    add(
+        "routetree validated POST >= 0.85x its unvalidated POST /api/users",
+        endpoint_ratio(results, "routetree", "validated", "create"),
+        0.85,
+        "{:.2f}x",
+    )
+    add(
         "1,000 extra routes: routetree GET /api/users/{id} >= 0.95x its own figure",
         rps_ratio("routetree-1k", "user", "routetree"),
         0.95,
@@ -1301,9 +1384,9 @@ def evaluate_targets(
         "{:.3f} s",
         higher=False,
     )
-    rss = results.rss_mib.get("routetree")
+    rss = results.rss_mib.get(UNTYPED_RSS)
     add(
-        "idle RSS, three-route app < 45 MiB",
+        "idle RSS, three-route app (no typed route) < 45 MiB",
         median(rss) if rss else None,
         45.0,
         "{:.1f} MiB",
@@ -1440,8 +1523,8 @@ def soak(args: argparse.Namespace, machine: Machine, workspace: Workspace) -> in
         processes = []
         for endpoint, connections in zip(SOAK_ENDPOINTS, shares, strict=True):
             argv = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency"]
-            if endpoint.method == "POST":
-                argv += ["-s", str(POST_LUA)]
+            if endpoint.script is not None:
+                argv += ["-s", str(endpoint.script)]
             argv.append(f"http://{HOST}:{server.port}{endpoint.path}")
             if load_cpu is not None:
                 argv = ["taskset", "-c", str(load_cpu), *argv]

@@ -37,6 +37,13 @@ ENDPOINTS: Final = (
     ("GET /api/hello", "GET", "/api/hello", b"", 200),
     ("GET /api/users/{id}", "GET", "/api/users/42", b"", 200),
     ("POST /api/users", "POST", "/api/users", b'{"name":"Ada","email":"a@b.c"}', 201),
+    (
+        "POST /api/accounts",
+        "POST",
+        "/api/accounts",
+        b'{"name":"Ada","email":"a@b.c","age":36,"active":true,"tags":["math","poetry"]}',
+        201,
+    ),
 )
 WARM_UP: Final = 200
 LOOPS_SHORT: Final = 200

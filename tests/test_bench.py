@@ -56,6 +56,126 @@ def test_smoke_run_checks_every_contender() -> None:
         assert name in rows, f"{name} missing from the smoke table:\n{output}"
         assert "ok" in rows[name].split("│")[-2], f"{name} not ok:\n{output}"
     assert "All contenders answered correctly." in done.stdout
+    # Every check ran, the validated POST's wrong body (422) included.
+    assert rows["routetree"].split("│")[3].strip() == "6", output
+
+
+def test_every_post_script_sends_its_checked_body() -> None:
+    harness = _harness()
+    posts = [e for e in harness.ENDPOINTS if e.method == "POST"]
+    assert [e.key for e in posts] == ["create", "validated"]
+    assert {e.script for e in posts} == {s for s, _ in harness.POST_SCRIPTS}
+    assert harness.check_post_scripts() == []
+    checked = {(c.path, c.body) for c in harness.CHECKS if c.status == 201}
+    for script, body in harness.POST_SCRIPTS:
+        endpoint = next(e for e in posts if e.script == script)
+        assert (endpoint.path, body) in checked
+
+
+def test_hand_validation_refuses_what_the_model_refuses() -> None:
+    path = ROOT / "bench" / "contenders" / "hand_validation.py"
+    spec = importlib.util.spec_from_file_location("bench_hand_validation", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    user_in = module.user_in
+    harness = _harness()
+    good = dict(harness.ACCOUNT)
+    assert user_in({**good, "extra": 1}) == good
+    for key, wrong in [
+        ("name", None),
+        ("email", 5),
+        ("age", "old"),
+        ("age", True),
+        ("active", "yes"),
+        ("tags", "math"),
+        ("tags", ["math", 1]),
+    ]:
+        assert user_in({**good, key: wrong}) is None, (key, wrong)
+    assert user_in({k: v for k, v in good.items() if k != "tags"}) is None
+    assert user_in([good]) is None
+    assert user_in(json.loads(harness.BAD_ACCOUNT_BODY)) is None
+
+
+def test_untyped_projects_never_import_pydantic(tmp_path: Path) -> None:
+    # The idle RSS target and the start-up projects are measured on these.
+    harness = _harness()
+    project = harness.startup_project(harness.UNTYPED_ROUTES)(tmp_path / "untyped")
+    routes = sorted(
+        str(p.relative_to(project)) for p in (project / "app").rglob("route.py")
+    )
+    assert routes == [
+        "app/api/hello/route.py",
+        "app/api/users/[id]/route.py",
+        "app/api/users/route.py",
+    ]
+    assert [e.key for e in harness.ENDPOINTS[: harness.UNTYPED_ROUTES]] == [
+        "hello",
+        "user",
+        "create",
+    ]
+    probe = (
+        "import sys; from routetree import create_app; "
+        f"create_app({str(project)!r}); print('pydantic' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False", done.stderr
+
+
+def _runs(harness: ModuleType, figures: dict[tuple[str, str], float]) -> object:
+    machine = harness.Machine("cpu", 2, "3.11", "python", {}, {}, "linux", "bench/run")
+    results = harness.Results(machine, {})
+    for (contender, endpoint), rps in figures.items():
+        results.runs.append(
+            harness.Run(
+                contender, endpoint, 0, rps, 1.0, 3.0, int(rps), 0, 1.0, False, ""
+            )
+        )
+    return results
+
+
+def test_validated_post_targets() -> None:
+    harness = _harness()
+    results = _runs(
+        harness,
+        {
+            ("routetree", "create"): 25_000,
+            ("routetree", "validated"): 22_000,
+            ("fastapi", "validated"): 10_000,
+        },
+    )
+    targets = {
+        t["target"]: (t["figure"], t["status"])
+        for t in harness.evaluate_targets(results, harness.summarise(results))
+    }
+    assert targets[
+        "routetree validated POST /api/accounts >= 2.00x FastAPI's req/s"
+    ] == ("2.20x FastAPI's req/s", "met")
+    assert targets[
+        "routetree validated POST >= 0.85x its unvalidated POST /api/users"
+    ] == ("0.88x", "met")
+    slower = _runs(
+        harness,
+        {
+            ("routetree", "create"): 25_000,
+            ("routetree", "validated"): 21_000,
+            ("fastapi", "validated"): 11_000,
+        },
+    )
+    statuses = {
+        t["target"]: t["status"]
+        for t in harness.evaluate_targets(slower, harness.summarise(slower))
+    }
+    assert (
+        statuses["routetree validated POST /api/accounts >= 2.00x FastAPI's req/s"]
+        == "missed"
+    )
+    assert (
+        statuses["routetree validated POST >= 0.85x its unvalidated POST /api/users"]
+        == "missed"
+    )
 
 
 def test_smoke_run_rejects_an_unknown_contender() -> None:
@@ -117,7 +237,7 @@ def test_instruction_count_loop_serves_every_contender() -> None:
     names += ["starlette"] if _installed("starlette") else []
     names += ["fastapi"] if _installed("fastapi") else []
     for name in names:
-        for endpoint in ("0", "1", "2"):
+        for endpoint in ("0", "1", "2", "3"):
             done = subprocess.run(
                 [sys.executable, str(script), "--inner", name, endpoint, "3"],
                 cwd=ROOT,

@@ -1,6 +1,6 @@
-"""FastAPI: the three benchmark endpoints, written the way FastAPI is used.
+"""FastAPI: the four benchmark endpoints, written the way FastAPI is used.
 
-The POST body is a pydantic model (validated by FastAPI); the handlers return plain
+The POST bodies are pydantic models (validated by FastAPI); the handlers return plain
 dicts with no return annotation, so no response model is added.
 """
 
@@ -13,6 +13,14 @@ from pydantic import BaseModel
 class UserCreate(BaseModel):
     name: str
     email: str
+
+
+class UserIn(BaseModel):
+    name: str
+    email: str
+    age: int
+    active: bool
+    tags: list[str]
 
 
 app = FastAPI()
@@ -31,3 +39,8 @@ async def get_user(id: str):
 @app.post("/api/users", status_code=201)
 async def create_user(user: UserCreate):
     return {**user.model_dump(), "id": 1}
+
+
+@app.post("/api/accounts", status_code=201)
+async def create_account(account: UserIn):
+    return {**account.model_dump(), "id": 1}

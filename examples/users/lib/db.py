@@ -13,7 +13,7 @@ import os
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any
 
 from sqlalchemy import DateTime, Engine, String, create_engine, func, select
 from sqlalchemy.engine import Dialect
@@ -26,6 +26,8 @@ DEFAULT_DATABASE_URL = f"sqlite:///{EXAMPLE_DIR / 'users.db'}"
 
 NAME_MAX_LENGTH = 100
 EMAIL_MAX_LENGTH = 254
+# The largest value of SQLite's INTEGER (a signed 64-bit integer): ids and offsets.
+MAX_ID = 2**63 - 1
 
 
 def utcnow() -> datetime:
@@ -65,15 +67,6 @@ class Base(DeclarativeBase):
     """The declarative base of this example's models."""
 
 
-class UserJSON(TypedDict):
-    """A user as the API sends it."""
-
-    id: int
-    name: str
-    email: str
-    created_at: datetime
-
-
 class User(Base):
     """A row of the ``users`` table."""
 
@@ -83,15 +76,6 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH))
     email: Mapped[str] = mapped_column(String(EMAIL_MAX_LENGTH), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-
-    def to_json(self) -> UserJSON:
-        """Return the user as the API shows it (routetree serializes ``created_at``)."""
-        return {
-            "id": self.id,
-            "name": self.name,
-            "email": self.email,
-            "created_at": self.created_at,
-        }
 
     def __repr__(self) -> str:
         return f"User(id={self.id!r}, name={self.name!r}, email={self.email!r})"
@@ -149,10 +133,11 @@ def _commit(session: Session, email: str, *, exclude_id: int | None = None) -> N
         raise
 
 
-def list_users() -> list[User]:
-    """Return every user, oldest first."""
+def list_users(*, limit: int, offset: int = 0) -> list[User]:
+    """Return at most ``limit`` users, oldest first, skipping the first ``offset``."""
     with _session() as session:
-        return list(session.scalars(select(User).order_by(User.id)))
+        query = select(User).order_by(User.id).limit(limit).offset(offset)
+        return list(session.scalars(query))
 
 
 def get_user(user_id: int) -> User | None:

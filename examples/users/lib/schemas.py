@@ -1,31 +1,42 @@
-"""What the API accepts: pydantic models for request bodies, and the error answers.
+"""What the API accepts and answers: pydantic models, and the error answers.
 
-Error bodies keep routetree's shape, ``{"error": "<reason>", "detail": "<text>"}``;
-a validation error adds ``"field"`` (the first field in error) and ``"errors"`` (all)::
+The route files annotate their parameters with these models (``body: UserCreate``,
+``params: UserPath``, ``query: Page``) and their return values with `User`; routetree
+validates the input before the handler runs, answering 422 with every failing field,
+and sends what the handler returns as a `User`. The errors the handlers raise
+(`conflict`) and the middleware answers (`error_response`) have routetree's shape,
+`ErrorBody`::
 
-    {"error": "Bad Request", "detail": "email: value is not a valid email address",
-     "field": "email", "errors": [{"field": "email", "message": "value is ..."}]}
+    {"error": "Conflict", "detail": "a user with email ada@example.com already exists"}
 """
 
 import re
+from datetime import datetime
 from http import HTTPStatus
-from typing import Any, TypeVar
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    with_config,
+)
 from pydantic_core import PydanticCustomError
+from typing_extensions import TypedDict
 
-from lib.db import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, EmailTakenError
-from routetree import Request, Response
+from lib.db import EMAIL_MAX_LENGTH, MAX_ID, NAME_MAX_LENGTH, EmailTakenError
+from routetree import HTTPError, Response
 
 # Deliberately simple (no email-validator dependency): something@domain.tld, no spaces,
 # exactly one "@", no empty labels in the domain.
 EMAIL_PATTERN = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
 
-# A user id in a URL: a canonical positive decimal that fits SQLite's 64-bit INTEGER.
-_ID_PATTERN = re.compile(r"[1-9][0-9]{0,18}")
-_MAX_ID = 2**63 - 1
-
-ModelT = TypeVar("ModelT", bound=BaseModel)
+PAGE_MAX_LIMIT = 100
 
 
 def normalize_email(value: str) -> str:
@@ -36,107 +47,101 @@ def normalize_email(value: str) -> str:
     """
     email = value.lower()
     if len(email) > EMAIL_MAX_LENGTH or not EMAIL_PATTERN.fullmatch(email):
-        raise PydanticCustomError("email", "value is not a valid email address")
+        raise PydanticCustomError("value_error", "value is not a valid email address")
     return email
+
+
+def _canonical(value: Any, handler: ValidatorFunctionWrapHandler) -> int:
+    # pydantic reads "01", "+1", " 1", "1_0" and "1.0" as 1 or 10; one user has one
+    # URL, so only the digits of the number itself are accepted.
+    number: int = handler(value)
+    if isinstance(value, str) and value != str(number):
+        raise PydanticCustomError(
+            "int_canonical",
+            "Input should be written in plain decimal digits, with no leading zero",
+        )
+    return number
+
+
+#: A user's name: 1 to 100 characters, once the spaces around it are stripped.
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX_LENGTH),
+]
+
+#: An email address, stripped of the spaces around it and lowercased.
+Email = Annotated[
+    str, StringConstraints(strip_whitespace=True), AfterValidator(normalize_email)
+]
+
+#: A user id: a positive integer that fits SQLite's 64-bit INTEGER, written plainly.
+UserId = Annotated[int, Field(gt=0, le=MAX_ID), WrapValidator(_canonical)]
+
+#: A UTC timestamp, sent as ``isoformat()`` gives it: ``...+00:00``, not ``...Z``.
+Timestamp = Annotated[
+    datetime,
+    PlainSerializer(lambda value: value.isoformat(), return_type=str, when_used="json"),
+    Field(json_schema_extra={"format": "date-time"}),
+]
+
+
+class UserPath(BaseModel):
+    """The path of ``/api/users/{id}``: ``/api/users/abc`` is a 422 naming ``id``."""
+
+    id: UserId
+
+
+class Page(BaseModel):
+    """The query of ``GET /api/users``: ``?limit=20&offset=40``."""
+
+    limit: int = Field(default=PAGE_MAX_LIMIT, ge=1, le=PAGE_MAX_LIMIT)
+    offset: int = Field(default=0, ge=0, le=MAX_ID)
 
 
 class UserCreate(BaseModel):
     """The body of ``POST /api/users`` and ``PUT /api/users/{id}``: both fields."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=NAME_MAX_LENGTH)
-    email: str
-
-    @field_validator("email")
-    @classmethod
-    def _check_email(cls, value: str) -> str:
-        return normalize_email(value)
+    name: Name
+    email: Email
 
 
-class UserUpdate(BaseModel):
+# A TypedDict, not a model: a key left out is absent (unchanged), and null is no
+# string, so it is refused like any other non-string (it would erase the field).
+@with_config(ConfigDict(extra="forbid"))
+class UserUpdate(TypedDict, total=False):
     """The body of ``PATCH /api/users/{id}``: any of the fields, none of them null."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    name: str | None = Field(default=None, min_length=1, max_length=NAME_MAX_LENGTH)
-    email: str | None = None
-
-    @field_validator("name", "email", mode="before")
-    @classmethod
-    def _reject_null(cls, value: Any) -> Any:
-        # Absent means "unchanged"; an explicit null would erase a required field.
-        if value is None:
-            raise PydanticCustomError("string_type", "Input should be a valid string")
-        return value
-
-    @field_validator("email")
-    @classmethod
-    def _check_email(cls, value: str | None) -> str | None:
-        return None if value is None else normalize_email(value)
+    name: Name
+    email: Email
 
 
-def error_response(status: int, detail: str, **extra: Any) -> Response:
+class User(BaseModel):
+    """A user as the API sends it; ``User.model_validate(row)`` reads a database row."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    email: str
+    created_at: Timestamp
+
+
+class ErrorBody(BaseModel):
+    """An error answer: the reason phrase and what is wrong."""
+
+    error: str
+    detail: str
+
+
+def error_response(status: int, detail: str) -> Response:
     """Answer in routetree's error shape: ``{"error": <reason>, "detail": ...}``."""
     return Response.json(
-        {"error": HTTPStatus(status).phrase, "detail": detail, **extra}, status=status
+        {"error": HTTPStatus(status).phrase, "detail": detail}, status=status
     )
 
 
-def validation_error_response(exc: ValidationError) -> Response:
-    """Turn a pydantic `ValidationError` into a 400 whose message names the field."""
-    errors = [
-        {
-            "field": ".".join(str(part) for part in error["loc"]) or "body",
-            "message": error["msg"],
-        }
-        for error in exc.errors(include_url=False)
-    ]
-    first = errors[0]
-    return error_response(
-        400,
-        f"{first['field']}: {first['message']}",
-        field=first["field"],
-        errors=errors,
-    )
-
-
-def conflict_response(exc: EmailTakenError) -> Response:
-    """Answer 409 for an email address that another user already has."""
-    return error_response(409, str(exc))
-
-
-def _json_type(value: object) -> str:
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    return "null"
-
-
-async def parse_body(request: Request, model: type[ModelT]) -> ModelT | Response:
-    """Read the request's JSON body into ``model``, or return the 400 to answer with.
-
-    Malformed JSON never gets here: routetree answers it with a 400 itself.
-    """
-    data = await request.json()
-    if not isinstance(data, dict):
-        return error_response(
-            400, f"the request body must be a JSON object, not {_json_type(data)}"
-        )
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        return validation_error_response(exc)
-
-
-def parse_user_id(value: str | list[str] | None) -> int | None:
-    """Return the user id in a URL segment, or ``None`` if it names none (``abc``)."""
-    if not isinstance(value, str) or not _ID_PATTERN.fullmatch(value):
-        return None
-    user_id = int(value)
-    return user_id if user_id <= _MAX_ID else None
+def conflict(exc: EmailTakenError) -> HTTPError:
+    """The 409 to raise for an email address that another user already has."""
+    return HTTPError(409, str(exc))

@@ -3,6 +3,9 @@
 Each test gets its own database (``DATABASE_URL`` points into ``tmp_path``) and checks
 the rows in that file directly with ``sqlite3``, not only what the API says.
 
+Input that does not validate is routetree's 422, whose items are FastAPI's; the tests
+compare whole bodies, so a change in what a client reads fails them.
+
 Writes need the ``x-api-key`` header (``middleware.py``). The tests set
 ``USERS_API_KEY`` themselves, to a value other than the ``dev-key`` of
 ``.env.development`` (which the test mode does not read anyway), so a test that passed
@@ -112,13 +115,73 @@ def create(
     return user
 
 
-def assert_bad_request(response: httpx.Response, field: str) -> None:
-    assert response.status_code == 400, response.text
+def assert_unprocessable(response: httpx.Response, *items: dict[str, Any]) -> None:
+    """A 422 listing exactly ``items``, in order."""
+    assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/json")
-    body = response.json()
-    assert body["error"] == "Bad Request"
-    assert body["field"] == field
-    assert body["detail"].startswith(f"{field}: ")
+    assert response.json() == {"error": "Unprocessable Content", "detail": list(items)}
+
+
+def missing(loc: list[str | int], given: object) -> dict[str, Any]:
+    """The 422 item of a required field that ``given`` (the object around it) lacks."""
+    return {"type": "missing", "loc": loc, "msg": "Field required", "input": given}
+
+
+def bad_email(given: str) -> dict[str, Any]:
+    return {
+        "type": "value_error",
+        "loc": ["body", "email"],
+        "msg": "value is not a valid email address",
+        "input": given,
+    }
+
+
+def not_a_string(field: str, given: object) -> dict[str, Any]:
+    return {
+        "type": "string_type",
+        "loc": ["body", field],
+        "msg": "Input should be a valid string",
+        "input": given,
+    }
+
+
+def extra_field(field: str, given: object) -> dict[str, Any]:
+    return {
+        "type": "extra_forbidden",
+        "loc": ["body", field],
+        "msg": "Extra inputs are not permitted",
+        "input": given,
+    }
+
+
+def empty_name(given: str) -> dict[str, Any]:
+    return {
+        "type": "string_too_short",
+        "loc": ["body", "name"],
+        "msg": "String should have at least 1 character",
+        "input": given,
+        "ctx": {"min_length": 1},
+    }
+
+
+def not_an_object(model: str, given: object) -> dict[str, Any]:
+    return {
+        "type": "model_type",
+        "loc": ["body"],
+        "msg": f"Input should be a valid dictionary or instance of {model}",
+        "input": given,
+        "ctx": {"class_name": model},
+    }
+
+
+def bad_id(given: str) -> dict[str, Any]:
+    """The 422 item of an id that is not a number at all (``abc``)."""
+    return {
+        "type": "int_parsing",
+        "loc": ["path", "id"],
+        "msg": "Input should be a valid integer, unable to parse string as an integer",
+        "input": given,
+    }
 
 
 # --- /api/users -----------------------------------------------------------------------
@@ -168,6 +231,67 @@ def test_created_user_appears_in_the_list(client: TestClient) -> None:
     assert response.json() == [ada, grace]
 
 
+def test_list_pages_with_limit_and_offset(client: TestClient) -> None:
+    users = [create(client, f"User {i}", f"user{i}@example.com") for i in range(5)]
+    assert client.get("/api/users?limit=2").json() == users[:2]
+    assert client.get("/api/users?limit=2&offset=2").json() == users[2:4]
+    assert client.get("/api/users?offset=4").json() == users[4:]
+    assert client.get("/api/users?offset=5").json() == []
+    assert client.get(f"/api/users?offset={2**63 - 1}").json() == []
+
+
+def test_list_sends_at_most_100_users_at_a_time(client: TestClient) -> None:
+    users = [create(client, f"User {i}", f"user{i}@example.com") for i in range(101)]
+    assert client.get("/api/users").json() == users[:100]
+    assert client.get("/api/users?limit=100").json() == users[:100]
+    assert client.get("/api/users?offset=100").json() == users[100:]
+
+
+def bound(
+    field: str, kind: str, limit: int, given: str, *, at_least: bool
+) -> dict[str, Any]:
+    """The 422 item of a query field outside its bounds."""
+    words = "greater than or equal to" if at_least else "less than or equal to"
+    return {
+        "type": kind,
+        "loc": ["query", field],
+        "msg": f"Input should be {words} {limit}",
+        "input": given,
+        "ctx": {"ge" if at_least else "le": limit},
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "items"),
+    [
+        ("limit=0", [bound("limit", "greater_than_equal", 1, "0", at_least=True)]),
+        ("limit=101", [bound("limit", "less_than_equal", 100, "101", at_least=False)]),
+        ("offset=-1", [bound("offset", "greater_than_equal", 0, "-1", at_least=True)]),
+        (
+            f"offset={2**63}",
+            [bound("offset", "less_than_equal", 2**63 - 1, str(2**63), at_least=False)],
+        ),
+        (
+            "limit=ten&offset=-1",
+            [
+                {
+                    "type": "int_parsing",
+                    "loc": ["query", "limit"],
+                    "msg": "Input should be a valid integer, unable to parse string "
+                    "as an integer",
+                    "input": "ten",
+                },
+                bound("offset", "greater_than_equal", 0, "-1", at_least=True),
+            ],
+        ),
+    ],
+)
+def test_list_with_bad_paging_is_422(
+    client: TestClient, query: str, items: list[dict[str, Any]]
+) -> None:
+    assert_unprocessable(client.get(f"/api/users?{query}"), *items)
+
+
 def test_create_strips_name_and_lowercases_email(client: TestClient) -> None:
     user = create(client, "  Ada Lovelace ", "Ada@Example.COM")
     assert user["name"] == "Ada Lovelace"
@@ -189,15 +313,27 @@ def test_create_with_duplicate_email_is_409(
     assert len(database.rows()) == 1
 
 
-@pytest.mark.parametrize("missing", ["name", "email"])
-def test_create_with_missing_field_is_400_naming_it(
-    client: TestClient, database: Database, missing: str
+@pytest.mark.parametrize("field", ["name", "email"])
+def test_create_with_missing_field_is_422_naming_it(
+    client: TestClient, database: Database, field: str
 ) -> None:
     body = {"name": "Ada", "email": "ada@example.com"}
-    del body[missing]
+    del body[field]
     response = client.post("/api/users", json=body)
-    assert_bad_request(response, missing)
-    assert "required" in response.json()["detail"].lower()
+    assert_unprocessable(response, missing(["body", field], body))
+    assert database.rows() == []
+
+
+def test_create_lists_every_failing_field(
+    client: TestClient, database: Database
+) -> None:
+    response = client.post("/api/users", json={"email": "nope", "admin": True})
+    assert_unprocessable(
+        response,
+        missing(["body", "name"], {"email": "nope", "admin": True}),
+        bad_email("nope"),
+        extra_field("admin", True),
+    )
     assert database.rows() == []
 
 
@@ -205,23 +341,40 @@ def test_create_with_missing_field_is_400_naming_it(
     "email",
     ["not-an-email", "ada@", "@example.com", "ada@example", "a b@example.com", ""],
 )
-def test_create_with_bad_email_is_400_naming_email(
+def test_create_with_bad_email_is_422_naming_email(
     client: TestClient, database: Database, email: str
 ) -> None:
     response = client.post("/api/users", json={"name": "Ada", "email": email})
-    assert_bad_request(response, "email")
-    assert response.json()["detail"] == "email: value is not a valid email address"
+    assert_unprocessable(response, bad_email(email))
     assert database.rows() == []
 
 
-@pytest.mark.parametrize("name", ["", "   ", "x" * 101, 42, None])
-def test_create_with_bad_name_is_400_naming_name(
-    client: TestClient, database: Database, name: object
+@pytest.mark.parametrize(
+    ("name", "item"),
+    [
+        ("", empty_name("")),
+        ("   ", empty_name("   ")),  # spaces are stripped first
+        (
+            "x" * 101,
+            {
+                "type": "string_too_long",
+                "loc": ["body", "name"],
+                "msg": "String should have at most 100 characters",
+                "input": "x" * 101,
+                "ctx": {"max_length": 100},
+            },
+        ),
+        (42, not_a_string("name", 42)),
+        (None, not_a_string("name", None)),
+    ],
+)
+def test_create_with_bad_name_is_422_naming_name(
+    client: TestClient, database: Database, name: object, item: dict[str, Any]
 ) -> None:
     response = client.post(
         "/api/users", json={"name": name, "email": "ada@example.com"}
     )
-    assert_bad_request(response, "name")
+    assert_unprocessable(response, item)
     assert database.rows() == []
 
 
@@ -229,19 +382,19 @@ def test_name_of_100_characters_is_accepted(client: TestClient) -> None:
     assert create(client, "x" * 100)["name"] == "x" * 100
 
 
-def test_create_with_unknown_field_is_400(client: TestClient) -> None:
+def test_create_with_unknown_field_is_422(
+    client: TestClient, database: Database
+) -> None:
     response = client.post(
         "/api/users", json={"name": "Ada", "email": "ada@example.com", "admin": True}
     )
-    assert_bad_request(response, "admin")
+    assert_unprocessable(response, extra_field("admin", True))
+    assert database.rows() == []
 
 
-@pytest.mark.parametrize(
-    ("body", "kind"),
-    [([1, 2], "an array"), ("Ada", "a string"), (7, "a number"), (None, "null")],
-)
-def test_json_that_is_not_an_object_is_400(
-    client: TestClient, database: Database, body: object, kind: str
+@pytest.mark.parametrize("body", [[1, 2], "Ada", 7, None])
+def test_json_that_is_not_an_object_is_422(
+    client: TestClient, database: Database, body: object
 ) -> None:
     # Raw content: httpx would send no body at all for json=None.
     response = client.post(
@@ -249,25 +402,30 @@ def test_json_that_is_not_an_object_is_400(
         content=json.dumps(body).encode(),
         headers={"content-type": "application/json"},
     )
-    assert response.status_code == 400
-    assert response.json() == {
-        "error": "Bad Request",
-        "detail": f"the request body must be a JSON object, not {kind}",
-    }
+    assert_unprocessable(response, not_an_object("UserCreate", body))
     assert database.rows() == []
 
 
+@pytest.mark.parametrize(
+    ("content", "detail"),
+    [
+        (
+            b"{bad",
+            "Malformed JSON in request body: unexpected character, expected a "
+            "string key at line 1, column 2 (byte 1).",
+        ),
+        (b"", "Request body is empty; expected a JSON document."),
+    ],
+)
 def test_malformed_json_is_400_from_the_framework(
-    client: TestClient, database: Database
+    client: TestClient, database: Database, content: bytes, detail: str
 ) -> None:
     response = client.post(
-        "/api/users", content=b"{bad", headers={"content-type": "application/json"}
+        "/api/users", content=content, headers={"content-type": "application/json"}
     )
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("application/json")
-    body = response.json()
-    assert body["error"] == "Bad Request"
-    assert body.get("detail")
+    assert response.json() == {"error": "Bad Request", "detail": detail}
     assert database.rows() == []
 
 
@@ -305,12 +463,68 @@ def test_get_one_user(client: TestClient) -> None:
     assert response.json() == user
 
 
-@pytest.mark.parametrize("user_id", ["999", "abc", "0", "-1", "1.5", "01", "9" * 30])
-def test_get_unknown_or_invalid_id_is_404(client: TestClient, user_id: str) -> None:
-    create(client)  # id 1 exists: "01" must still not find it
+@pytest.mark.parametrize("user_id", ["999", str(2**63 - 1)])
+def test_get_unknown_id_is_404(client: TestClient, user_id: str) -> None:
+    create(client)
     response = client.get(f"/api/users/{user_id}")
     assert response.status_code == 404
-    assert response.json()["error"] == "Not Found"
+    assert response.json() == {"error": "Not Found"}
+
+
+NOT_PLAIN_DIGITS = (
+    "Input should be written in plain decimal digits, with no leading zero"
+)
+
+
+def not_plain(given: str) -> dict[str, Any]:
+    return {
+        "type": "int_canonical",
+        "loc": ["path", "id"],
+        "msg": NOT_PLAIN_DIGITS,
+        "input": given,
+    }
+
+
+def not_positive(given: str) -> dict[str, Any]:
+    return {
+        "type": "greater_than",
+        "loc": ["path", "id"],
+        "msg": "Input should be greater than 0",
+        "input": given,
+        "ctx": {"gt": 0},
+    }
+
+
+@pytest.mark.parametrize(
+    ("user_id", "item"),
+    [
+        ("abc", bad_id("abc")),
+        ("1.5", bad_id("1.5")),
+        ("0", not_positive("0")),
+        ("-1", not_positive("-1")),
+        # id 1 exists: other spellings of 1 must not find it (one URL per user).
+        ("01", not_plain("01")),
+        ("+1", not_plain("+1")),
+        ("1.0", not_plain("1.0")),
+        ("1_0", not_plain("1_0")),
+        (
+            str(2**63),  # past SQLite's 64-bit INTEGER
+            {
+                "type": "less_than_equal",
+                "loc": ["path", "id"],
+                "msg": f"Input should be less than or equal to {2**63 - 1}",
+                "input": str(2**63),
+                "ctx": {"le": 2**63 - 1},
+            },
+        ),
+    ],
+)
+def test_get_invalid_id_is_422_naming_it(
+    client: TestClient, user_id: str, item: dict[str, Any]
+) -> None:
+    create(client)
+    response = client.get(f"/api/users/{user_id}")
+    assert_unprocessable(response, item)
 
 
 def test_put_replaces_the_user(client: TestClient, database: Database) -> None:
@@ -331,7 +545,21 @@ def test_put_replaces_the_user(client: TestClient, database: Database) -> None:
 def test_put_needs_every_field(client: TestClient, database: Database) -> None:
     user = create(client)
     response = client.put(f"/api/users/{user['id']}", json={"name": "Ada Lovelace"})
-    assert_bad_request(response, "email")
+    assert_unprocessable(response, missing(["body", "email"], {"name": "Ada Lovelace"}))
+    assert [row[1:3] for row in database.rows()] == [("Ada", "ada@example.com")]
+
+
+def test_put_with_bad_id_and_body_lists_both(
+    client: TestClient, database: Database
+) -> None:
+    create(client)
+    response = client.put("/api/users/abc", json={"name": ""})
+    assert_unprocessable(
+        response,
+        bad_id("abc"),
+        empty_name(""),
+        missing(["body", "email"], {"name": ""}),
+    )
     assert [row[1:3] for row in database.rows()] == [("Ada", "ada@example.com")]
 
 
@@ -360,6 +588,15 @@ def test_patch_changes_only_the_given_fields(
     assert [row[1:3] for row in database.rows()] == [("Countess", "c@l.org")]
 
 
+def test_patch_strips_name_and_lowercases_email(client: TestClient) -> None:
+    user = create(client)
+    response = client.patch(
+        f"/api/users/{user['id']}", json={"name": " Countess ", "email": "C@L.org"}
+    )
+    assert response.status_code == 200
+    assert response.json() == {**user, "name": "Countess", "email": "c@l.org"}
+
+
 def test_patch_with_empty_object_changes_nothing(client: TestClient) -> None:
     user = create(client)
     response = client.patch(f"/api/users/{user['id']}", json={})
@@ -368,29 +605,38 @@ def test_patch_with_empty_object_changes_nothing(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize(
-    ("body", "field"),
+    ("body", "item"),
     [
-        ({"name": None}, "name"),
-        ({"name": ""}, "name"),
-        ({"email": None}, "email"),
-        ({"email": "nope"}, "email"),
-        ({"id": 5}, "id"),
+        ({"name": None}, not_a_string("name", None)),
+        ({"name": 42}, not_a_string("name", 42)),
+        ({"name": ""}, empty_name("")),
+        ({"email": None}, not_a_string("email", None)),
+        ({"email": "nope"}, bad_email("nope")),
+        ({"id": 5}, extra_field("id", 5)),
     ],
 )
-def test_patch_with_invalid_field_is_400(
-    client: TestClient, database: Database, body: dict[str, Any], field: str
+def test_patch_with_invalid_field_is_422(
+    client: TestClient, database: Database, body: dict[str, Any], item: dict[str, Any]
 ) -> None:
     user = create(client)
     response = client.patch(f"/api/users/{user['id']}", json=body)
-    assert_bad_request(response, field)
+    assert_unprocessable(response, item)
     assert [row[1:3] for row in database.rows()] == [("Ada", "ada@example.com")]
 
 
-def test_patch_with_array_body_is_400(client: TestClient) -> None:
+def test_patch_with_array_body_is_422(client: TestClient, database: Database) -> None:
     user = create(client)
     response = client.patch(f"/api/users/{user['id']}", json=[{"name": "x"}])
-    assert response.status_code == 400
-    assert response.json()["error"] == "Bad Request"
+    assert_unprocessable(
+        response,
+        {
+            "type": "dict_type",
+            "loc": ["body"],
+            "msg": "Input should be a valid dictionary",
+            "input": [{"name": "x"}],
+        },
+    )
+    assert [row[1:3] for row in database.rows()] == [("Ada", "ada@example.com")]
 
 
 def test_patch_unknown_user_is_404(client: TestClient) -> None:
@@ -449,8 +695,11 @@ def test_delete_is_204_then_the_user_is_gone(
     assert again.json()["error"] == "Not Found"
 
 
-def test_delete_invalid_id_is_404(client: TestClient) -> None:
-    assert client.delete("/api/users/abc").status_code == 404
+def test_delete_invalid_id_is_422(client: TestClient, database: Database) -> None:
+    create(client)
+    assert_unprocessable(client.delete("/api/users/abc"), bad_id("abc"))
+    assert_unprocessable(client.delete("/api/users/01"), not_plain("01"))
+    assert len(database.rows()) == 1
 
 
 # --- the API key (middleware.py) -----------------------------------------------------
@@ -508,7 +757,7 @@ def test_every_write_on_a_user_needs_the_key(
 def test_the_key_is_checked_before_routing(client: TestClient) -> None:
     # The middleware runs before the route is looked up, so a method the route does
     # not export is 401 without the key (405 with it, see above), and so is a write
-    # to an id that names no user.
+    # to an id that is not one (422 with the key).
     assert without_key(client, "DELETE", "/api/users").status_code == 401
     assert without_key(client, "DELETE", "/api/users/abc").status_code == 401
 
@@ -668,6 +917,14 @@ def test_through_a_real_server(database: Database) -> None:
         fetched = http.get(f"/api/users/{user['id']}")
         assert fetched.status_code == 200
         assert fetched.json() == user
+
+        invalid = http.get("/api/users/abc")
+        assert invalid.status_code == 422
+        assert invalid.reason_phrase == "Unprocessable Content"
+        assert invalid.json() == {
+            "error": "Unprocessable Content",
+            "detail": [bad_id("abc")],
+        }
 
     # The row is really in the file the server was told to use.
     rows = database.rows()

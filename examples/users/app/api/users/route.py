@@ -1,26 +1,35 @@
-"""/api/users: list the users (GET) and create one (POST)."""
+"""/api/users: list the users (GET) and create one (POST).
 
-from anyio import to_thread
+Both are plain ``def`` handlers: SQLAlchemy's calls block, so routetree runs them in a
+worker thread, once it has read and validated their input on the event loop.
+"""
+
 from lib.db import EmailTakenError, create_user, list_users
-from lib.schemas import UserCreate, conflict_response, parse_body
+from lib.schemas import ErrorBody, Page, User, UserCreate, conflict
 
-from routetree import Request, Response
-
-
-def GET() -> Response:
-    """List every user, oldest first: 200 with a JSON array."""
-    return Response.json([user.to_json() for user in list_users()])
+from routetree import Response, operation
 
 
-async def POST(request: Request) -> Response:
-    """Create a user from ``{"name", "email"}``: 201 with the user, 400 or 409."""
-    body = await parse_body(request, UserCreate)
-    if isinstance(body, Response):
-        return body
+def GET(query: Page) -> list[User]:
+    """List the users, oldest first.
+
+    At most limit users (1 to 100, 100 by default), after the first offset (0).
+    """
+    rows = list_users(limit=query.limit, offset=query.offset)
+    return [User.model_validate(row) for row in rows]
+
+
+# A Response, for its Location header: `responses` tells the document its body.
+@operation(status=201, responses={201: User, 401: ErrorBody, 409: ErrorBody})
+def POST(body: UserCreate) -> Response:
+    """Create a user.
+
+    201 with the user and a Location header; 409 when another user has the email.
+    """
     try:
-        user = await to_thread.run_sync(create_user, body.name, body.email)
+        user = User.model_validate(create_user(body.name, body.email))
     except EmailTakenError as exc:
-        return conflict_response(exc)
+        raise conflict(exc) from None
     return Response.json(
-        user.to_json(), status=201, headers={"Location": f"/api/users/{user.id}"}
+        user, status=201, headers={"Location": f"/api/users/{user.id}"}
     )

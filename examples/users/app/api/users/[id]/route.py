@@ -1,68 +1,58 @@
 """/api/users/[id]: read (GET), replace (PUT), change (PATCH) or delete (DELETE) a user.
 
-An id that is not a positive integer (``/api/users/abc``) names no user: 404.
+``params: UserPath`` validates the id: one that is not a positive integer written in
+plain digits (``/api/users/abc``, ``/api/users/01``) is a 422 naming it; a valid id
+that names no user is a 404. Every handler is a plain ``def``, run in a worker thread.
 """
 
-from anyio import to_thread
 from lib.db import EmailTakenError, delete_user, get_user, update_user
-from lib.schemas import (
-    UserCreate,
-    UserUpdate,
-    conflict_response,
-    parse_body,
-    parse_user_id,
-)
+from lib.schemas import ErrorBody, User, UserCreate, UserPath, UserUpdate, conflict
 
-from routetree import Request, Response, RouteContext, not_found
+from routetree import Response, not_found, operation
+
+_WRITE_ERRORS: dict[int, object] = {401: ErrorBody, 404: ErrorBody, 409: ErrorBody}
 
 
-def _user_id(context: RouteContext) -> int:
-    user_id = parse_user_id(context.params.get("id"))
-    if user_id is None:
-        not_found()
-    return user_id
-
-
-def GET(request: Request, context: RouteContext) -> Response:
-    """Return the user: 200, or 404."""
-    user = get_user(_user_id(context))
+@operation(responses={404: ErrorBody})
+def GET(params: UserPath) -> User:
+    """Read a user."""
+    user = get_user(params.id)
     if user is None:
         not_found()
-    return Response.json(user.to_json())
+    return User.model_validate(user)
 
 
-async def PUT(request: Request, context: RouteContext) -> Response:
-    """Replace name and email (both required): 200 with the user, 400, 404 or 409."""
-    user_id = _user_id(context)
-    body = await parse_body(request, UserCreate)
-    if isinstance(body, Response):
-        return body
-    return await _update(user_id, body.name, body.email)
+@operation(responses=_WRITE_ERRORS)
+def PUT(params: UserPath, body: UserCreate) -> User:
+    """Replace a user's name and email (both required).
+
+    409 when another user has the email.
+    """
+    return _update(params.id, body.name, body.email)
 
 
-async def PATCH(request: Request, context: RouteContext) -> Response:
-    """Change the fields given (name, email or both): 200, 400, 404 or 409."""
-    user_id = _user_id(context)
-    body = await parse_body(request, UserUpdate)
-    if isinstance(body, Response):
-        return body
-    return await _update(user_id, body.name, body.email)
+@operation(responses=_WRITE_ERRORS)
+def PATCH(params: UserPath, body: UserUpdate) -> User:
+    """Change some of a user's fields: name, email or both.
+
+    409 when another user has the email.
+    """
+    return _update(params.id, body.get("name"), body.get("email"))
 
 
-def DELETE(request: Request, context: RouteContext) -> Response:
-    """Delete the user: 204 with no body, or 404."""
-    if not delete_user(_user_id(context)):
+@operation(responses={204: None, 401: ErrorBody, 404: ErrorBody})
+def DELETE(params: UserPath) -> Response:
+    """Delete a user: 204, with no body."""
+    if not delete_user(params.id):
         not_found()
     return Response(None, status=204)
 
 
-async def _update(user_id: int, name: str | None, email: str | None) -> Response:
+def _update(user_id: int, name: str | None, email: str | None) -> User:
     try:
-        user = await to_thread.run_sync(
-            lambda: update_user(user_id, name=name, email=email)
-        )
+        user = update_user(user_id, name=name, email=email)
     except EmailTakenError as exc:
-        return conflict_response(exc)
+        raise conflict(exc) from None
     if user is None:
         not_found()
-    return Response.json(user.to_json())
+    return User.model_validate(user)
