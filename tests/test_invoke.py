@@ -478,12 +478,12 @@ async def _async_boom(tag: str) -> None:
 
 
 @pytest.mark.anyio
-@pytest.mark.parametrize("func", [_async_boom, _boom], ids=["async", "sync"])
+@pytest.mark.parametrize("user_function", [_async_boom, _boom], ids=["async", "sync"])
 async def test_call_user_code_lets_exceptions_propagate(
-    func: Callable[[str], object],
+    user_function: Callable[[str], object],
 ) -> None:
     with pytest.raises(ValueError, match="raised"):
-        await call_user_code(func, ("raised",))
+        await call_user_code(user_function, ("raised",))
 
 
 @pytest.mark.anyio
