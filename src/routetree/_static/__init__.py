@@ -1,0 +1,1 @@
+"""Static files: the ``public/`` folder beside ``app/``, served at the root path."""
