@@ -15,7 +15,8 @@ thread, answers conditional and range requests (`routetree._static._conditional`
 and streams it in chunks.
 
 Precedence: a fully static route at a file's path wins (the file is left out, with a
-warning at start-up naming both); a file wins over dynamic and catch-all routes.
+warning at start-up and in ``routetree build`` naming both); a file wins over dynamic
+and catch-all routes.
 """
 
 from __future__ import annotations
