@@ -16,7 +16,9 @@ and streams it in chunks.
 
 Precedence: a fully static route at a file's path wins (the file is left out, with a
 warning at start-up and in ``routetree build`` naming both); a file wins over dynamic
-and catch-all routes.
+and catch-all routes. ``routetree dev`` reloads when a file is added to or removed from
+``public/``; an edited file needs no reload, since each request reads the file as it is
+then.
 """
 
 from __future__ import annotations
