@@ -2,10 +2,10 @@
 
 Everything is built in `create_app`: routes discovered, validated and imported, the
 trie built (with the OpenAPI document and docs page as static routes when they are
-served, `routetree._openapi._serving`), per-route limits and ``Allow`` values
-computed, the config compiled. A request then flows one way through these stages;
-each is a function or object that both paths below call, and none calls back into
-the app:
+served, `routetree._openapi._serving`, and each file of ``public/``,
+`routetree._static`), per-route limits and ``Allow`` values computed, the config
+compiled. A request then flows one way through these stages; each is a function or
+object that both paths below call, and none calls back into the app:
 
 1. **Checks** (`routetree._request_checks`): no ``Host`` or two, a ``Host`` that is
    invalid or not in ``allowed_hosts``, an HTTP version other than 1.0/1.1/2/3,
@@ -64,6 +64,7 @@ from ._request_checks import RequestChecks
 from ._routing._discovery import find_app_dir
 from ._routing._matcher import Matcher, RouteMatch
 from ._routing._project import Project, load_project
+from ._static import public_routes
 from ._url import normalize_escapes, request_path
 
 if TYPE_CHECKING:
@@ -101,8 +102,13 @@ class RouteTreeApp:
             if config is None
             else FormLimits(config.max_fields, config.max_files, config.max_part_size)
         )
-        # The OpenAPI document and docs page, when served, are static routes too.
+        # The OpenAPI document and docs page, when served, are static routes too, and
+        # so are the files of public/, which yield to every route at their path.
         routes = [*project.routes, *openapi_routes(project, dev=dev)]
+        files, warnings = public_routes(project.directory, routes)
+        for warning in warnings:
+            logger.warning(warning)
+        routes += files
         self._matcher: Matcher[CompiledRoute] = Matcher(
             (
                 route.definition.segments,

@@ -40,10 +40,13 @@ if TYPE_CHECKING:
     from ._routing._matcher import Matcher
     from ._types import Message, Receive, Scope, Send
 
-__all__ = ["Pipeline", "with_headers"]
+__all__ = ["ADDED_HEADERS", "Pipeline", "with_headers"]
 
 logger = logging.getLogger("routetree")
 _RawHeaders = list[tuple[bytes, bytes]]
+# The scope key of the headers config and middleware add to this request's answer:
+# a file of public/ leaves out its own of the same name, as Next.js's file server does.
+ADDED_HEADERS = "routetree.added_headers"
 _ACCUMULATING = frozenset({b"set-cookie", b"vary"})
 
 
@@ -139,6 +142,8 @@ class Pipeline:
         if self.cors is not None:
             extra += self.cors.response_headers(origin)
         send = with_headers(send, extra)
+        if extra:
+            scope[ADDED_HEADERS] = extra
 
         redirect = self._redirect(path, request, conditions)
         if redirect is not None:
@@ -162,6 +167,7 @@ class Pipeline:
             path, more_headers = outcome
             if more_headers:
                 send = with_headers(send, more_headers)
+                scope[ADDED_HEADERS] = [*scope.get(ADDED_HEADERS, ()), *more_headers]
             request._rewrite_path(path)
 
         rewrites = config.rewrites

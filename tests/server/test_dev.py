@@ -117,6 +117,48 @@ def test_dev_reloads_env_files(make_project: MakeProject) -> None:
         _poll_until(server, client, "/api/env", lambda r: r.text == "from local", seen)
 
 
+def test_dev_reloads_when_public_files_come_and_go(make_project: MakeProject) -> None:
+    project = make_project(
+        {"app/api/hello/route.py": _route("hi"), "public/a.txt": "first\n"}
+    )
+    public = project / "public"
+    seen: list[int] = []
+    with (
+        live_server(project, command="dev") as server,
+        httpx.Client(base_url=server, timeout=10) as client,
+    ):
+        assert "Using:        public/" in server.output
+        assert client.get("/a.txt").text == "first\n"
+        (public / "docs").mkdir()
+        (public / "docs" / "b.txt").write_text("added\n")
+        _poll_until(server, client, "/docs/b.txt", lambda r: r.text == "added\n", seen)
+        # An edit needs no reload: each request reads the file as it is.
+        (public / "a.txt").write_text("edited\n")
+        _poll_until(server, client, "/a.txt", lambda r: r.text == "edited\n", seen)
+        (public / "docs" / "b.txt").unlink()
+        _poll_until(server, client, "/docs/b.txt", lambda r: r.status_code == 404, seen)
+        output = server.output
+    assert "Reloading: public/docs" in output
+    assert set(seen) <= {200, 404}
+
+
+def test_reload_filter_reloads_for_public_files_added_or_removed(
+    tmp_path: Path,
+) -> None:
+    relevant = ReloadFilter(tmp_path / "app", tmp_path / "public")
+    logo = str(tmp_path / "public" / "images" / "logo.png")
+    assert relevant(Change.added, logo)
+    assert relevant(Change.deleted, logo)
+    assert not relevant(Change.modified, logo)  # served as it is now, no reload
+    assert not relevant(Change.added, str(tmp_path / "public" / ".DS_Store.tmp"))
+    assert relevant(Change.added, str(tmp_path / "public" / ".well-known"))
+    assert relevant(Change.added, str(tmp_path / "public"))
+    assert relevant(Change.deleted, str(tmp_path / "public"))
+    assert not relevant(Change.added, str(tmp_path / "publications" / "x.png"))
+    assert not relevant(Change.added, str(tmp_path / "uploads" / "x.png"))
+    assert not ReloadFilter(tmp_path / "app")(Change.added, logo)
+
+
 def test_dev_shows_handler_tracebacks(make_project: MakeProject) -> None:
     project = make_project(
         {"app/api/boom/route.py": "async def GET():\n    raise KeyError('missing')\n"}

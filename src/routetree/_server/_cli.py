@@ -172,7 +172,7 @@ def build(directory: Path) -> None:
     directory = directory.resolve()
     load_env(directory, "production")
     project = _load(directory)
-    print_route_table(project)
+    public_warnings = print_route_table(project)
     path = write_manifest(project)
     console = stdout_console()
     console.print()
@@ -182,7 +182,7 @@ def build(directory: Path) -> None:
         f"{path.relative_to(directory).as_posix()}",
         markup=False,
     )
-    for warning in project.warnings:
+    for warning in [*project.warnings, *public_warnings]:
         console.print(f"⚠ {warning}", style="yellow", markup=False)
 
 

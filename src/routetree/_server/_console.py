@@ -17,11 +17,13 @@ from rich.text import Text
 
 from .._config._file import PYPROJECT_TOML, find_config_file
 from .._request import DEFAULT_MAX_BODY_SIZE
+from .._static import PUBLIC_DIR, public_routes
 from .._version import __version__
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from .._routing._loader import LoadedRoute
     from .._routing._project import Project
 
 __all__ = [
@@ -34,12 +36,15 @@ __all__ = [
     "stdout_console",
 ]
 
-KIND_SYMBOLS = {"static": "○", "prerendered": "●", "dynamic": "ƒ"}
+logger = logging.getLogger("routetree")
+
+KIND_SYMBOLS = {"static": "○", "prerendered": "●", "dynamic": "ƒ", "file": "□"}
 LEGEND = (
     "○  (Static)       a cacheable GET (force-static, error or revalidate)\n"
     "●  (Prerendered)  a cacheable GET per param (uses generate_static_params)\n"
     "ƒ  (Dynamic)      runs on every request"
 )
+FILE_LEGEND = "□  (File)         a file of public/, served as it is"
 
 
 def stdout_console() -> Console:
@@ -102,8 +107,12 @@ def print_banner(
 
 
 def route_rows(project: Project) -> list[dict[str, object]]:
-    """The route table as data: path, methods, kind and file of each route."""
-    return [
+    """The route table as data: path, methods, kind and file of each route.
+
+    The files of ``public/`` follow the routes, as rows of kind ``"file"``.
+    """
+    files, _ = public_files(project)
+    rows: list[dict[str, object]] = [
         {
             "path": route.definition.path,
             "methods": sorted(route.handlers),
@@ -112,17 +121,41 @@ def route_rows(project: Project) -> list[dict[str, object]]:
         }
         for route in project.routes
     ]
+    rows += [
+        {
+            "path": file.definition.path,
+            "methods": sorted(file.handlers),
+            "kind": "file",
+            "file": file.definition.relative_file,
+        }
+        for file in files
+    ]
+    return rows
+
+
+def public_files(project: Project) -> tuple[list[LoadedRoute], list[str]]:
+    """The files of ``public/`` served beside the routes, and the warnings about it.
+
+    Each warning (a file a route shadows, a link out of ``public/``) is also
+    logged, as the routes' lint warnings are when they load.
+    """
+    files, warnings = public_routes(project.directory, project.routes)
+    for warning in warnings:
+        logger.warning(warning)
+    return files, warnings
 
 
 def project_files(directory: Path) -> list[str]:
     """The files beside ``app/`` that change how requests are served, by name.
 
-    ``middleware.py``/``proxy.py``, ``instrumentation.py`` and the config file
-    (see `routetree._config._file.find_config_file`). Only their presence is
+    ``middleware.py``/``proxy.py``, ``instrumentation.py``, ``public/`` and the config
+    file (see `routetree._config._file.find_config_file`). Only their presence is
     checked: the banner is printed before they load.
     """
     candidates = ("middleware.py", "proxy.py", "instrumentation.py")
     names = [name for name in candidates if (directory / name).is_file()]
+    if (directory / PUBLIC_DIR).is_dir():
+        names.append(f"{PUBLIC_DIR}/")
     config_file = find_config_file(directory)
     if config_file is not None:
         names.append(_config_label(config_file))
@@ -185,13 +218,21 @@ def _count(number: int, noun: str, prefix: str = "") -> str:
     return f"{prefix}{number} {noun if number == 1 else plural}"
 
 
-def print_route_table(project: Project) -> None:
-    """Print the route table with ``next build``'s symbols and legend."""
+def print_route_table(project: Project) -> list[str]:
+    """Print the route table with ``next build``'s symbols and legend.
+
+    The files of ``public/`` follow the routes, as rows of kind ``file``.
+
+    Returns:
+        The warnings about ``public/`` (see `public_files`), for ``build`` to list.
+    """
     table = Table(box=None, header_style="bold")
     for column in ("Route", "Methods", "Kind", "File"):
         table.add_column(column, overflow="fold")
-    for route in project.routes:
-        kind = route.kind
+    files, warnings = public_files(project)
+    rows = [(route, route.kind) for route in project.routes]
+    rows += [(file, "file") for file in files]
+    for route, kind in rows:
         table.add_row(
             Text(f"{KIND_SYMBOLS[kind]} {route.definition.path}"),
             Text(", ".join(sorted(route.handlers))),
@@ -211,4 +252,5 @@ def print_route_table(project: Project) -> None:
         for line in extras:
             console.print(Text(line))
     console.print()
-    console.print(Text(LEGEND))
+    console.print(Text(LEGEND + (f"\n{FILE_LEGEND}" if files else "")))
+    return warnings

@@ -3,9 +3,9 @@
 The supervisor binds the port once, then runs the project in a worker process (see
 `routetree._server._worker`). watchfiles reports changes under the project folder;
 after a change to a Python file, a ``.env*`` file, ``routetree.toml`` or
-``pyproject.toml`` (a new or deleted ``route.py`` included) the worker is replaced. The
-listening socket stays open throughout, so a client polling during a reload waits
-instead of failing.
+``pyproject.toml`` (a new or deleted ``route.py`` included), or a file added to or
+removed from ``public/``, the worker is replaced. The listening socket stays open
+throughout, so a client polling during a reload waits instead of failing.
 
 A project that fails to load (a syntax error, a failing import, a conflicting tree)
 does not stop the server: requests answer 500 with the error and its traceback, as
@@ -29,6 +29,7 @@ from .._config._file import CONFIG_FILE_NAMES
 from .._error_responses import internal_error_response
 from .._headers import Headers
 from .._hosts import is_local_request
+from .._static import PUBLIC_DIR
 from ._console import stdout_console
 from ._serve import spawn_worker, stop_worker
 
@@ -51,16 +52,29 @@ class ReloadFilter(DefaultFilter):
     away can land before the watcher watches the new folder, and then it has no event
     of its own (``mkdir -p app/api/x && cp route.py app/api/x/``).
 
+    Anything added to or deleted from ``public/`` (a rename is both), and the folder
+    itself, reloads: the app reads the list of files to serve at start-up. An edited
+    file does not, since each request reads the file as it is then, and neither does a
+    dotfile, which is never served (an editor's backup, ``.DS_Store``).
+
     Args:
         app_dir: The project's ``app/`` folder; None skips the added-folder rule.
+        public_dir: The project's ``public/`` folder; None skips its rule.
     """
 
     ignore_dirs = (*DefaultFilter.ignore_dirs, ".routetree")
 
-    def __init__(self, app_dir: Path | None = None) -> None:
+    def __init__(
+        self, app_dir: Path | None = None, public_dir: Path | None = None
+    ) -> None:
         super().__init__()
         self._app_prefix = (
             None if app_dir is None else os.path.realpath(app_dir) + os.sep
+        )
+        self._public = (
+            None
+            if public_dir is None
+            else (os.path.abspath(public_dir), os.path.realpath(public_dir))
         )
 
     def __call__(self, change: Change, path: str) -> bool:
@@ -70,12 +84,28 @@ class ReloadFilter(DefaultFilter):
         name = os.path.basename(path)
         if name.endswith(".py") or name.startswith(".env") or name in CONFIG_FILE_NAMES:
             return True
+        if (
+            change != Change.modified
+            and (not name.startswith(".") or name == ".well-known")
+            and self._is_public(path)
+        ):
+            return True
         return (
             change == Change.added
             and self._app_prefix is not None
             and os.path.realpath(path).startswith(self._app_prefix)
             and os.path.isdir(path)
         )
+
+    def _is_public(self, path: str) -> bool:
+        if self._public is None:
+            return False
+        # A deleted path cannot be resolved: compare it as given too.
+        for candidate in (os.path.abspath(path), os.path.realpath(path)):
+            for public in self._public:
+                if candidate == public or candidate.startswith(public + os.sep):
+                    return True
+        return False
 
 
 class BrokenProjectApp:
@@ -122,7 +152,7 @@ def run_dev(directory: Path, sock: socket.socket, *, http: str) -> None:
     try:
         for changes in watch(
             directory,
-            watch_filter=ReloadFilter(directory / "app"),
+            watch_filter=ReloadFilter(directory / "app", directory / PUBLIC_DIR),
             stop_event=stop,
             raise_interrupt=False,
             debounce=200,

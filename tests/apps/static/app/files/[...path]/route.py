@@ -1,0 +1,5 @@
+from routetree import Request, Response, RouteContext
+
+
+async def GET(request: Request, context: RouteContext) -> Response:
+    return Response.json({"route": "files/[...path]", "params": context.params})
