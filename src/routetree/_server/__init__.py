@@ -10,6 +10,9 @@ through here:
 - ``routetree start``: `._serve` binds the socket itself (so ``--port 0`` can print
   the port and "address in use" is one line), then serves the app under uvicorn in
   this process, or in ``--workers N`` `._worker` processes that share the socket.
+  `._log_format` sets how it logs (text or JSON, timestamped, ``--log-level``);
+  with ``--access-log``, `._access_log` writes a line per request and `._request_id`
+  gives each request its ``x-request-id``.
   `._limits` subclasses uvicorn's HTTP protocols to bound slow and oversized clients
   (header and body timeouts, header size and count, pipelining, concurrency).
 - ``routetree build`` and ``routes`` load the project (`routetree._routing`) and
@@ -17,6 +20,6 @@ through here:
   (`routetree._openapi`); ``routetree new`` copies the template in ``_scaffold/``
   (`._new_project`).
 
-Nothing here runs per request except `._limits` and `._access_log`; the request
-path is `routetree._app`.
+Nothing here runs per request except `._limits`, `._access_log` and `._request_id`;
+the request path is `routetree._app`.
 """

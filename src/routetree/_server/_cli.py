@@ -36,6 +36,14 @@ from ._limits import (
     available_http_parsers,
     default_http_parser,
 )
+from ._log_format import (
+    LOG_FORMATS,
+    LOG_LEVELS,
+    LogSettings,
+    announce,
+    configure_server_logging,
+    report_error,
+)
 from ._new_project import create_project
 from ._serve import (
     PortInUseError,
@@ -49,6 +57,8 @@ from ._serve import (
 if TYPE_CHECKING:
     import socket
 
+    from ._log_format import LogFormat
+
 __all__ = ["cli", "main"]
 
 _DIRECTORY = click.argument(
@@ -56,6 +66,8 @@ _DIRECTORY = click.argument(
 )
 _HOST_HELP = "Interface to listen on. [env: HOST]"
 _PORT_HELP = "Port to listen on; 0 picks a free one. [env: PORT]"
+# Where start keeps its LogSettings in the click context, for _fail.
+_LOGS = "routetree.logs"
 _HTTP = click.option(
     "--http",
     type=click.Choice(HTTP_PARSERS),
@@ -64,10 +76,37 @@ _HTTP = click.option(
 
 
 def _fail(exc: Exception) -> NoReturn:
-    if click.get_current_context().find_root().params.get("debug"):
+    context = click.get_current_context()
+    if context.find_root().params.get("debug"):
         raise exc
-    print_error(str(exc))
+    logs = context.meta.get(_LOGS)
+    if isinstance(logs, LogSettings):
+        report_error(str(exc), logs)
+    else:
+        print_error(str(exc))
     sys.exit(1)
+
+
+def _banner(
+    logs: LogSettings,
+    mode: str,
+    url: str,
+    env_files: list[Path],
+    routes: int | None,
+    using: list[str],
+) -> None:
+    """The start-up banner: `print_banner`'s lines, or one JSON object."""
+    if not logs.is_json:
+        print_banner(mode, url, env_files, routes, using=using)
+        return
+    parts = [f"routetree {__version__} ({mode}) on {url}"]
+    if env_files:
+        parts.append("environments: " + ", ".join(file.name for file in env_files))
+    if using:
+        parts.append("using: " + ", ".join(using))
+    if routes is not None:
+        parts.append(f"routes: {routes}")
+    announce("; ".join(parts))
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -200,8 +239,34 @@ def build(directory: Path) -> None:
     help="Worker processes sharing the port.",
 )
 @_HTTP
+@click.option(
+    "--access-log",
+    is_flag=True,
+    help="Write one line per request to stdout, and give each an x-request-id.",
+)
+@click.option(
+    "--log-format",
+    type=click.Choice(LOG_FORMATS),
+    default="text",
+    show_default=True,
+    help="text: timestamped lines; json: one JSON object per line.",
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(LOG_LEVELS),
+    default="info",
+    show_default=True,
+    help="The lowest level of log record written to stderr.",
+)
 def start(
-    directory: Path, host: str, port: int, workers: int, http: str | None
+    directory: Path,
+    host: str,
+    port: int,
+    workers: int,
+    http: str | None,
+    access_log: bool,
+    log_format: LogFormat,
+    log_level: str,
 ) -> None:
     """Serve in production mode (uses a fresh .routetree/ from build).
 
@@ -209,10 +274,13 @@ def start(
     [server] shutdown_timeout (30 s).
 
     \b
-    Example:
+    Examples:
       routetree start . --port 8000 --workers 2
+      routetree start . --access-log --log-format json
     """
-    configure_logging()
+    logs = LogSettings(log_format, log_level, access_log)
+    configure_server_logging(logs)
+    click.get_current_context().meta[_LOGS] = logs
     http = _http_parser(http)
     directory = directory.resolve()
     files = env_files(directory, "production")
@@ -221,11 +289,13 @@ def start(
             _fail(RouteTreeError(f"No app/ folder in {directory}."))
         limits = _server_limits(directory)
         sock = _bind(host, port)
-        print_banner(
+        _banner(
+            logs,
             f"production, {workers} workers",
             display_url(sock),
             files,
-            using=project_files(directory),
+            None,
+            project_files(directory),
         )
         sys.exit(
             run_workers(
@@ -234,6 +304,7 @@ def start(
                 workers,
                 http=http,
                 shutdown_timeout=limits.shutdown_timeout,
+                logs=logs,
             )
         )
     try:
@@ -241,14 +312,21 @@ def start(
     except RouteTreeError as exc:
         _fail(exc)
     sock = _bind(host, port)
-    print_banner(
+    _banner(
+        logs,
         "production",
         display_url(sock),
         files,
         len(app.project.routes),
-        using=project_files(directory),
+        project_files(directory),
     )
-    serve(app, sock, http=http, limits=project_limits(app.project.config))
+    limits = project_limits(app.project.config)
+    try:
+        serve(app, sock, http=http, limits=limits, logs=logs)
+    except KeyboardInterrupt:
+        if not logs.is_json:
+            raise  # click prints "Aborted!"
+        sys.exit(1)  # uvicorn has logged the stop; every line stays JSON
 
 
 @cli.command()

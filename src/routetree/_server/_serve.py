@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import uvicorn
 
+from ._access_log import ServerAccessLog
 from ._limits import ServerLimits, default_http_parser, protocol_class
 from ._limits._concurrency import ConcurrencyLimit
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
     from .._config._project_config import ProjectConfig
     from .._types import ASGIApp
+    from ._log_format import LogSettings
 
 __all__ = [
     "PortInUseError",
@@ -102,6 +104,7 @@ def serve(
     http: str | None = None,
     limits: ServerLimits | None = None,
     shutdown_timeout: float | None = None,
+    logs: LogSettings | None = None,
 ) -> None:
     """Serve ``app`` on an already bound socket until SIGINT or SIGTERM.
 
@@ -115,15 +118,20 @@ def serve(
         http: ``"httptools"`` or ``"h11"``; default: httptools if installed.
         limits: What clients are allowed; default: `ServerLimits` ().
         shutdown_timeout: Seconds to drain on SIGTERM instead of the limits'.
+        logs: With ``access_log``, serve through `ServerAccessLog` (outermost, so a
+            503 of ``limit_concurrency`` is logged and carries the request id too).
     """
     limits = limits or ServerLimits()
     if limits.limit_concurrency is not None:
         app = ConcurrencyLimit(app, limits.limit_concurrency)
+    if logs is not None and logs.access_log:
+        app = ServerAccessLog(app, json=logs.is_json)
     drain = limits.shutdown_timeout if shutdown_timeout is None else shutdown_timeout
     config = uvicorn.Config(
         app,
         http=protocol_class(http or default_http_parser(), limits),
         lifespan="on",
+        # The root logger's handler formats uvicorn's records too (_log_format).
         log_config=None,
         access_log=False,
         server_header=False,
@@ -146,12 +154,13 @@ def spawn_worker(
     dev: bool,
     env: Mapping[str, str],
     http: str,
+    logs: LogSettings | None = None,
 ) -> subprocess.Popen[bytes]:
     """Start ``python -m routetree._server._worker`` serving ``directory`` on ``sock``.
 
     The listening socket is inherited, so every worker accepts on the same port and a
     restarted worker takes over without the port ever closing. ``http`` names the
-    HTTP parser.
+    HTTP parser; ``logs``, how a production worker logs (as ``start`` was told).
     """
     command = [
         sys.executable,
@@ -165,6 +174,8 @@ def spawn_worker(
     ]
     if dev:
         command.append("--dev")
+    if logs is not None:
+        command.extend(logs.worker_args())
     return subprocess.Popen(command, pass_fds=[sock.fileno()], env=dict(env))
 
 
@@ -186,13 +197,15 @@ def run_workers(
     *,
     http: str,
     shutdown_timeout: float,
+    logs: LogSettings | None = None,
 ) -> int:
     """Serve with ``count`` worker processes until SIGINT/SIGTERM; return an exit code.
 
     A signal is passed on to every worker, which drains its in-flight requests for up
     to ``shutdown_timeout`` seconds; a worker still running 5 s later is killed. A
     worker that dies is replaced, unless it failed while starting (a broken project):
-    then every worker is stopped and the exit code is 1.
+    then every worker is stopped and the exit code is 1. Every worker logs as
+    ``logs`` says.
     """
     stopping = threading.Event()
 
@@ -203,7 +216,7 @@ def run_workers(
     signal.signal(signal.SIGINT, on_signal)
     env = dict(os.environ)
     workers = [
-        spawn_worker(directory, sock, dev=False, env=env, http=http)
+        spawn_worker(directory, sock, dev=False, env=env, http=http, logs=logs)
         for _ in range(count)
     ]
     started = [time.monotonic()] * count
@@ -222,7 +235,7 @@ def run_workers(
                 "Worker %s exited with %s; starting another", worker.pid, status
             )
             workers[index] = spawn_worker(
-                directory, sock, dev=False, env=env, http=http
+                directory, sock, dev=False, env=env, http=http, logs=logs
             )
             started[index] = time.monotonic()
     for worker in workers:

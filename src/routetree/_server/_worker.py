@@ -4,7 +4,9 @@
 ``routetree start --workers N`` runs N. Each worker loads the project (and its ``.env``
 files) itself, so a reloaded worker sees the files as they are now. In dev mode a
 project that fails to load does not stop the worker: it serves `BrokenProjectApp`,
-which shows the error on every request until the next save.
+which shows the error on every request until the next save. A production worker logs
+as ``start`` was told (``--log-format``, ``--log-level``, ``--access-log``,
+`._log_format`), so N workers write one log in one format.
 """
 
 from __future__ import annotations
@@ -24,6 +26,14 @@ from ._access_log import AccessLog
 from ._console import configure_logging, print_error, stdout_console
 from ._dev import BrokenProjectApp
 from ._limits import HTTP_PARSERS, ServerLimits
+from ._log_format import (
+    LOG_FORMATS,
+    LOG_LEVELS,
+    LogSettings,
+    announce,
+    configure_server_logging,
+    report_error,
+)
 from ._serve import project_limits, serve
 
 if TYPE_CHECKING:
@@ -38,11 +48,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fd", type=int, required=True)
     parser.add_argument("--dev", action="store_true")
     parser.add_argument("--http", choices=HTTP_PARSERS)
+    parser.add_argument("--log-format", choices=LOG_FORMATS, default="text")
+    parser.add_argument("--log-level", choices=LOG_LEVELS, default="info")
+    parser.add_argument("--access-log", action="store_true")
     parser.add_argument("directory", type=Path)
     args = parser.parse_args(argv)
-    configure_logging()
-    if args.dev:  # the request log and reload lines say it all; keep the server quiet
+    logs = LogSettings(args.log_format, args.log_level, args.access_log)
+    if args.dev:
+        configure_logging()
+        # The request log and reload lines say it all; keep the server quiet.
         logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
+    else:
+        configure_server_logging(logs)
     sock = socket.socket(fileno=args.fd)
     app: ASGIApp
     limits = ServerLimits()  # a broken project's config may be what broke it
@@ -51,12 +68,16 @@ def main(argv: list[str] | None = None) -> None:
         limits = project_limits(built.project.config)
         routes = len(built.project.routes)
         noun = "route" if routes == 1 else "routes"
-        stdout_console().print(Text(f"✓ Ready: {routes} {noun}", style="green"))
+        if logs.is_json:
+            announce(f"Ready: {routes} {noun}")
+        else:
+            stdout_console().print(Text(f"✓ Ready: {routes} {noun}", style="green"))
         app = built
     except RouteTreeError as exc:
-        print_error(str(exc))
         if not args.dev:
+            report_error(str(exc), logs)
             sys.exit(1)
+        print_error(str(exc))
         stdout_console().print(
             Text("  Requests answer 500 with this error until the next save.")
         )
@@ -72,6 +93,7 @@ def main(argv: list[str] | None = None) -> None:
         http=args.http,
         limits=limits,
         shutdown_timeout=1 if args.dev else None,
+        logs=None if args.dev else logs,
     )
 
 
