@@ -12,7 +12,7 @@ import pytest
 
 import routetree
 from routetree import InvalidSegmentError, Response
-from routetree._errors import user_traceback
+from routetree._errors import reason_phrase, user_traceback
 from routetree._routing._segments import parse_segment
 
 if TYPE_CHECKING:
@@ -121,3 +121,17 @@ def test_syntax_error_shows_its_position() -> None:
     assert 'File "broken.py", line 1' in text
     assert "def f(:" in text
     assert text.rstrip().endswith("SyntaxError: invalid syntax")
+
+
+@pytest.mark.parametrize(
+    ("status", "phrase"),
+    [
+        (404, "Not Found"),
+        (413, "Content Too Large"),
+        (422, "Unprocessable Content"),
+        (418, "I'm a Teapot"),
+        (599, ""),
+    ],
+)
+def test_reason_phrase_is_rfc_9110s(status: int, phrase: str) -> None:
+    assert reason_phrase(status) == phrase

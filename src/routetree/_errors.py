@@ -64,14 +64,14 @@ RFC_9110_PHRASES = {
 }
 
 
+#: Every status Python knows, with RFC 9110's phrases: a dict lookup, where
+#: ``HTTPStatus(status)`` is an enum's slow path on every error answer.
+_PHRASES = {status.value: status.phrase for status in HTTPStatus} | RFC_9110_PHRASES
+
+
 def reason_phrase(status: int) -> str:
     """Return the standard reason phrase of an HTTP status code (``""`` if unknown)."""
-    if status in RFC_9110_PHRASES:
-        return RFC_9110_PHRASES[status]
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return ""
+    return _PHRASES.get(status, "")
 
 
 def user_traceback(exc: BaseException, *, chain: bool = True) -> str:
