@@ -528,6 +528,12 @@ def test_instrumentation_raising_on_import_fails_create_app(
             "Define `def on_request_error(...)` or remove the name.",
             id="on_request_error",
         ),
+        pytest.param(
+            "shutdown = 1\n",
+            "shutdown in instrumentation.py is a int, not a function. "
+            "Define `def shutdown(...)` or remove the name.",
+            id="shutdown",
+        ),
     ],
 )
 def test_a_hook_that_is_not_callable_fails_create_app(
@@ -650,3 +656,54 @@ def test_a_middleware_that_raises_is_reported_as_proxy(
         "route_path": f"/{function}",
         "route_type": "proxy",
     }
+
+
+SHUTDOWN_INSTRUMENTATION = """
+import json
+import os
+
+def register():
+    record("register")
+
+def shutdown():
+    record("shutdown")
+
+def record(entry):
+    with open(os.environ["INSTRUMENTATION_RECORD"], "a") as file:
+        file.write(json.dumps(entry) + "\\n")
+"""
+
+
+def test_shutdown_runs_once_when_the_test_client_block_ends(
+    make_project: MakeProject, record: Path
+) -> None:
+    project = make_project(
+        {
+            "instrumentation.py": SHUTDOWN_INSTRUMENTATION,
+            "app/api/hello/route.py": RECORDING_ROUTE,
+        }
+    )
+
+    with TestClient(project) as client:
+        assert client.get("/api/hello").status_code == 200
+        assert _entries(record) == ["register", "handler"]
+
+    assert _entries(record) == ["register", "handler", "shutdown"]
+
+
+def test_shutdown_is_skipped_when_register_failed_in_dev_mode(
+    make_project: MakeProject, record: Path
+) -> None:
+    project = make_project(
+        {
+            "instrumentation.py": SHUTDOWN_INSTRUMENTATION.replace(
+                'record("register")', 'raise RuntimeError("no database")'
+            ),
+            "app/api/hello/route.py": RECORDING_ROUTE,
+        }
+    )
+
+    with TestClient(project, dev=True) as client:
+        assert client.get("/api/hello").status_code == 500
+
+    assert _entries(record) == []  # nothing was opened, so nothing to close

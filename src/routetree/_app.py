@@ -33,6 +33,9 @@ the app:
    runs (`routetree._invoke`) and its response is sent. HEAD responses carry no
    body.
 
+The ASGI lifespan runs ``register()`` of ``instrumentation.py`` at start-up and its
+``shutdown()`` at shutdown, once each.
+
 A project with neither config nor middleware never pays for stage 3 or 5: its
 requests take the short path in `RouteTreeApp.__call__`, which checks the target and
 the trailing slash only when the path has a ``%`` or ends in ``/``, and awaits an
@@ -124,6 +127,7 @@ class RouteTreeApp:
         self._handle = self._dispatcher.handle
         self._instrumentation = project.instrumentation
         self._started = project.instrumentation is None
+        self._stopped = False
         # In dev mode a failing register() is shown on every request, as a broken
         # route file is, instead of stopping the server.
         self._startup_error: Exception | None = None
@@ -220,6 +224,19 @@ class RouteTreeApp:
                 await self._instrumentation.run_register()
             self._started = True
 
+    async def shutdown(self) -> None:
+        """Run shutdown work once: ``shutdown()`` of ``instrumentation.py``.
+
+        Only after a start-up that succeeded (a failed ``register()`` in dev mode
+        leaves nothing to close); its errors are logged.
+        """
+        async with self._startup_lock:
+            if not self._started or self._stopped:
+                return
+            self._stopped = True
+            if self._instrumentation is not None:
+                await self._instrumentation.run_shutdown()
+
     async def _start_for_request(self) -> Exception | None:
         """Start up on the first request; in dev mode, return a failure to show."""
         try:
@@ -248,6 +265,7 @@ class RouteTreeApp:
                     self._startup_error = exc
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                await self.shutdown()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 

@@ -1,4 +1,4 @@
-"""``instrumentation.py``: a project's start-up hook and error reporter.
+"""``instrumentation.py``: a project's start-up and shutdown hooks, and error reporter.
 
 ::
 
@@ -9,12 +9,18 @@
     async def on_request_error(error, request, context) -> None:
         await report(error, path=request["path"], route=context["route_path"])
 
+    async def shutdown() -> None:  # or def; runs once when the server stops
+        await pool.close()
+
 ``on_request_error`` is called for every handler failure that becomes a 5xx: an
 exception, a return value that is not a Response, a ``max_duration`` timeout.
 ``request`` is ``{"path", "method", "headers"}`` and ``context`` is
 ``{"router_kind": "App Router", "route_path": "/api/users/[id]",
 "route_type": "route"}``, as in Next.js (snake_case keys). It runs after the error
 response is sent; its own errors are logged, never sent.
+
+``shutdown`` (beyond Next.js) runs at the ASGI lifespan shutdown, after the server has
+drained.
 """
 
 from __future__ import annotations
@@ -41,10 +47,11 @@ logger = logging.getLogger("routetree")
 
 @dataclass(frozen=True, slots=True)
 class Instrumentation:
-    """The hooks an ``instrumentation.py`` exports (either may be missing)."""
+    """The hooks an ``instrumentation.py`` exports (any may be missing)."""
 
     register: Callable[[], object] | None
     on_request_error: Callable[[BaseException, object, object], object] | None
+    shutdown: Callable[[], object] | None = None
 
     async def run_register(self) -> None:
         """Call ``register()`` (sync or async).
@@ -55,6 +62,19 @@ class Instrumentation:
             # On the loop's thread (the main one under a server), not a worker: a
             # sync register() may install signal handlers, which only it can.
             await call_user_code(self.register, in_thread=False)
+
+    async def run_shutdown(self) -> None:
+        """Call ``shutdown()`` (sync or async); an error inside it is logged.
+
+        A plain ``def`` runs on the event loop, as ``register()`` does: nothing else
+        runs by then.
+        """
+        if self.shutdown is None:
+            return
+        try:
+            await call_user_code(self.shutdown, in_thread=False)
+        except Exception:
+            logger.exception("Error in shutdown of %s", INSTRUMENTATION_FILE)
 
     async def report_error(
         self,
@@ -96,7 +116,7 @@ def load_instrumentation(project_dir: Path) -> Instrumentation | None:
         return None
     module = import_project_file(project_dir, INSTRUMENTATION_FILE, "instrumentation")
     hooks = {}
-    for name in ("register", "on_request_error"):
+    for name in ("register", "on_request_error", "shutdown"):
         hook = getattr(module, name, None)
         if hook is not None and not callable(hook):
             raise RouteImportError(
@@ -104,4 +124,4 @@ def load_instrumentation(project_dir: Path) -> Instrumentation | None:
                 f"function. Define `def {name}(...)` or remove the name."
             )
         hooks[name] = hook
-    return Instrumentation(hooks["register"], hooks["on_request_error"])
+    return Instrumentation(**hooks)
