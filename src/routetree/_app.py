@@ -12,7 +12,7 @@ the app:
    ambiguous ``Transfer-Encoding`` -> 400 with ``Connection: close``. The app scans
    the headers once; only a ``Host`` value not seen before, or anything unusual, is
    checked in full.
-2. **Target** (`routetree._path_checks.refuse_target`): a method outside the seven, a
+2. **Target** (`routetree._path_checks.target_error`): a method outside the seven, a
    target that is not a path (``*`` but for ``OPTIONS``), a malformed percent escape
    -> 400.
 3. **Configured stages**, only in a project with ``routetree.toml`` or
@@ -33,8 +33,12 @@ the app:
    runs (`routetree._invoke`) and its response is sent. HEAD responses carry no
    body.
 
-The ASGI lifespan runs ``register()`` of ``instrumentation.py`` at start-up and its
-``shutdown()`` at shutdown, once each.
+Every error answer from stage 2 on (a 400 of the target, 404, 405, a handler's 4xx
+and 5xx, a failing middleware's 500) goes through ``handle_error`` of
+``instrumentation.py`` when the project exports one (`routetree._dispatch`); the 400s
+of stage 1 do not, as no request is trusted enough to hand to project code yet. The
+ASGI lifespan runs ``register()`` at start-up and ``shutdown()`` at shutdown, once
+each.
 
 A project with neither config nor middleware never pays for stage 3 or 5: its
 requests take the short path in `RouteTreeApp.__call__`, which checks the target and
@@ -60,7 +64,7 @@ from ._headers import Headers
 from ._hosts import DEV_ALLOWED_HOSTS, HostPolicy, is_local_request
 from ._invoke import CompiledRoute
 from ._openapi._serving import openapi_routes
-from ._path_checks import METHODS, refuse_target, trailing_slash_redirect
+from ._path_checks import METHODS, target_error, trailing_slash_redirect
 from ._pipeline import Pipeline
 from ._request import DEFAULT_MAX_BODY_SIZE, BodyLimits
 from ._request_checks import RequestChecks
@@ -189,11 +193,13 @@ class RouteTreeApp:
         path = request_path(scope)
         # Stages 2 and 4, only for a path that can fail them.
         if method not in METHODS or "%" in path or path[-1] == "/":
-            response = refuse_target(method, path) or trailing_slash_redirect(
-                path, scope.get("query_string", b"")
-            )
-            if response is not None:
-                await response.send(send, head_only=method == "HEAD")
+            bad_target = target_error(method, path)
+            if bad_target is not None:
+                await self._dispatcher.refuse(scope, receive, send, path, bad_target)
+                return
+            redirect = trailing_slash_redirect(path, scope.get("query_string", b""))
+            if redirect is not None:
+                await redirect.send(send, head_only=method == "HEAD")
                 return
         key = normalize_escapes(path) if "%" in path else path  # skip the call
         params: Params = {}

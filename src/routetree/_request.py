@@ -271,8 +271,8 @@ class Request:
             async def GET(request: Request) -> Response:
                 return Response.json({"name": request.state.user.name})
 
-        Made on first use, empty, for each request, and never shared between requests.
-        Differs from Next.js:
+        Made on first use, empty, for each request, and never shared between requests;
+        ``instrumentation.py``'s ``handle_error`` sees it too. Differs from Next.js:
         there is no ``request.state`` there (middleware passes values to handlers in
         request headers).
         """
