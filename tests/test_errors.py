@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 import routetree
-from routetree import InvalidSegmentError, Response
-from routetree._errors import user_traceback
+from routetree import HTTPError, InvalidSegmentError, RequestValidationError, Response
+from routetree._errors import reason_phrase, user_traceback
 from routetree._routing._segments import parse_segment
 
 if TYPE_CHECKING:
@@ -121,3 +121,29 @@ def test_syntax_error_shows_its_position() -> None:
     assert 'File "broken.py", line 1' in text
     assert "def f(:" in text
     assert text.rstrip().endswith("SyntaxError: invalid syntax")
+
+
+@pytest.mark.parametrize(
+    ("status", "phrase"),
+    [
+        (404, "Not Found"),
+        (413, "Content Too Large"),
+        (422, "Unprocessable Content"),
+        (418, "I'm a Teapot"),
+        (599, ""),
+    ],
+)
+def test_reason_phrase_is_rfc_9110s(status: int, phrase: str) -> None:
+    assert reason_phrase(status) == phrase
+
+
+def test_request_validation_error_is_a_422_http_error_summing_up_its_fields() -> None:
+    errors: list[dict[str, object]] = [
+        {"type": "missing", "loc": ["body", "email"], "msg": "Field required"},
+        {"type": "int_parsing", "loc": ["query", "page"], "msg": "Not an int"},
+    ]
+    error = RequestValidationError(errors)
+    assert isinstance(error, HTTPError)
+    assert error.status == 422
+    assert error.errors == errors
+    assert error.detail == "body.email: Field required; query.page: Not an int"

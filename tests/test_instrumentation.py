@@ -528,6 +528,18 @@ def test_instrumentation_raising_on_import_fails_create_app(
             "Define `def on_request_error(...)` or remove the name.",
             id="on_request_error",
         ),
+        pytest.param(
+            "shutdown = 1\n",
+            "shutdown in instrumentation.py is a int, not a function. "
+            "Define `def shutdown(...)` or remove the name.",
+            id="shutdown",
+        ),
+        pytest.param(
+            "handle_error = {}\n",
+            "handle_error in instrumentation.py is a dict, not a function. "
+            "Define `def handle_error(...)` or remove the name.",
+            id="handle_error",
+        ),
     ],
 )
 def test_a_hook_that_is_not_callable_fails_create_app(
@@ -650,3 +662,106 @@ def test_a_middleware_that_raises_is_reported_as_proxy(
         "route_path": f"/{function}",
         "route_type": "proxy",
     }
+
+
+SHUTDOWN_INSTRUMENTATION = """
+import json
+import os
+
+def register():
+    record("register")
+
+def shutdown():
+    record("shutdown")
+
+def record(entry):
+    with open(os.environ["INSTRUMENTATION_RECORD"], "a") as file:
+        file.write(json.dumps(entry) + "\\n")
+"""
+
+
+def test_shutdown_runs_once_when_the_test_client_block_ends(
+    make_project: MakeProject, record: Path
+) -> None:
+    project = make_project(
+        {
+            "instrumentation.py": SHUTDOWN_INSTRUMENTATION,
+            "app/api/hello/route.py": RECORDING_ROUTE,
+        }
+    )
+
+    with TestClient(project) as client:
+        assert client.get("/api/hello").status_code == 200
+        assert _entries(record) == ["register", "handler"]
+
+    assert _entries(record) == ["register", "handler", "shutdown"]
+
+
+def test_shutdown_is_skipped_when_register_failed_in_dev_mode(
+    make_project: MakeProject, record: Path
+) -> None:
+    project = make_project(
+        {
+            "instrumentation.py": SHUTDOWN_INSTRUMENTATION.replace(
+                'record("register")', 'raise RuntimeError("no database")'
+            ),
+            "app/api/hello/route.py": RECORDING_ROUTE,
+        }
+    )
+
+    with TestClient(project, dev=True) as client:
+        assert client.get("/api/hello").status_code == 500
+
+    assert _entries(record) == []  # nothing was opened, so nothing to close
+
+
+def test_handle_error_is_called_in_process_too(make_project: MakeProject) -> None:
+    project = make_project(
+        {
+            "instrumentation.py": """
+            from routetree import Response
+
+            def handle_error(error, request):
+                return Response.json({"status": error.status}, status=error.status)
+            """,
+            "app/api/hello/route.py": RECORDING_ROUTE,
+        }
+    )
+
+    with TestClient(project) as client:
+        response = client.get("/api/nowhere")
+
+    assert response.status_code == 404
+    assert response.json() == {"status": 404}
+
+
+def test_handle_error_answers_the_configured_paths_errors(
+    make_project: MakeProject,
+) -> None:
+    project = make_project(
+        {
+            "routetree.toml": 'base_path = "/base"\n',
+            "instrumentation.py": """
+            from routetree import Response
+
+            async def handle_error(error, request):
+                return Response.json(
+                    {"status": error.status, "path": request.url.path},
+                    status=error.status,
+                )
+            """,
+            "app/api/hello/route.py": RECORDING_ROUTE,
+        }
+    )
+
+    with TestClient(project) as client:
+        outside = client.get("/elsewhere")
+        no_route = client.get("/base/api/nowhere")
+        wrong_method = client.post("/base/api/hello")
+
+    assert outside.status_code == 404
+    assert outside.json() == {"status": 404, "path": "/elsewhere"}
+    assert no_route.json() == {"status": 404, "path": "/api/nowhere"}
+    assert wrong_method.status_code == 405
+    assert wrong_method.json() == {"status": 405, "path": "/api/hello"}
+    assert wrong_method.headers["allow"] == "GET, HEAD, OPTIONS"

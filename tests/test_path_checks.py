@@ -5,7 +5,12 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from routetree._path_checks import refuse_target, trailing_slash_redirect
+from routetree._path_checks import (
+    options_star,
+    refuse_target,
+    target_error,
+    trailing_slash_redirect,
+)
 
 
 def _detail(body: bytes | None) -> str:
@@ -44,6 +49,24 @@ def test_options_star_is_204_with_every_method() -> None:
 @pytest.mark.parametrize("path", ["/", "/api/x", "/api/a%2Fb", "/api/x/"])
 def test_refuse_target_lets_a_path_through(path: str) -> None:
     assert refuse_target("GET", path) is None
+
+
+def test_target_error_is_the_400_as_an_http_error() -> None:
+    error = target_error("GET", "/api/%zz")
+    assert error is not None
+    assert error.status == 400
+    assert isinstance(error.detail, str)
+    assert error.detail.startswith("Malformed URL")
+    assert target_error("OPTIONS", "*") is None
+    assert target_error("GET", "/api/x") is None
+
+
+def test_options_star_answers_only_options_star() -> None:
+    assert options_star("GET", "*") is None
+    assert options_star("OPTIONS", "/api/x") is None
+    star = options_star("OPTIONS", "*")
+    assert star is not None
+    assert star.status == 204
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     import httpx
 
+    from routetree._types import Message
     from tests.conftest import MakeProject
 
 ROUTE = "app/api/x/route.py"
@@ -927,6 +928,7 @@ def test_request_exposes_only_what_the_docs_describe() -> None:
         "json",
         "method",
         "scope",
+        "state",
         "stream",
         "text",
         "url",
@@ -935,3 +937,24 @@ def test_request_exposes_only_what_the_docs_describe() -> None:
 
 def test_route_context_exposes_only_params() -> None:
     assert _public_members(RouteContext) == {"params"}
+
+
+async def _no_body() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+def test_state_is_made_on_first_use_and_says_what_is_missing() -> None:
+    request = Request({"type": "http", "method": "GET", "headers": []}, _no_body)
+    state = request.state
+    assert state is request.state
+    assert vars(state) == {}
+    state.user = "ada"
+    assert request.state.user == "ada"
+    with pytest.raises(AttributeError) as caught:
+        _ = request.state.role
+    assert str(caught.value) == (
+        "request.state has no attribute 'role': nothing set it for this request. "
+        "Set it first (request.state.role = ..., in middleware.py or earlier in the "
+        "handler), or read it with getattr(request.state, 'role', None)."
+    )
+    assert getattr(request.state, "role", None) is None

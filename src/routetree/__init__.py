@@ -19,6 +19,7 @@ from ._cookies import ResponseCookies as ResponseCookies
 from ._errors import ConfigError as ConfigError
 from ._errors import HTTPError as HTTPError
 from ._errors import InvalidSegmentError as InvalidSegmentError
+from ._errors import RequestValidationError as RequestValidationError
 from ._errors import RouteConflictError as RouteConflictError
 from ._errors import RouteImportError as RouteImportError
 from ._errors import RouteTreeError as RouteTreeError
@@ -53,6 +54,7 @@ __all__ = [
     "MutableHeaders",
     "Request",
     "RequestCookies",
+    "RequestValidationError",
     "Response",
     "ResponseCookies",
     "RouteConflictError",

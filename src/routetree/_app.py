@@ -12,7 +12,7 @@ object that both paths below call, and none calls back into the app:
    ambiguous ``Transfer-Encoding`` -> 400 with ``Connection: close``. The app scans
    the headers once; only a ``Host`` value not seen before, or anything unusual, is
    checked in full.
-2. **Target** (`routetree._path_checks.refuse_target`): a method outside the seven, a
+2. **Target** (`routetree._path_checks.target_error`): a method outside the seven, a
    target that is not a path (``*`` but for ``OPTIONS``), a malformed percent escape
    -> 400.
 3. **Configured stages**, only in a project with ``routetree.toml`` or
@@ -32,6 +32,13 @@ object that both paths below call, and none calls back into the app:
    method -> 204 for OPTIONS, else 405 (both with ``Allow``); otherwise the handler
    runs (`routetree._invoke`) and its response is sent. HEAD responses carry no
    body.
+
+Every error answer from stage 2 on (a 400 of the target, 404, 405, a handler's 4xx
+and 5xx, a failing middleware's 500) goes through ``handle_error`` of
+``instrumentation.py`` when the project exports one (`routetree._dispatch`); the 400s
+of stage 1 do not, as no request is trusted enough to hand to project code yet. The
+ASGI lifespan runs ``register()`` at start-up and ``shutdown()`` at shutdown, once
+each.
 
 A project with neither config nor middleware never pays for stage 3 or 5: its
 requests take the short path in `RouteTreeApp.__call__`, which checks the target and
@@ -57,7 +64,7 @@ from ._headers import Headers
 from ._hosts import DEV_ALLOWED_HOSTS, HostPolicy, is_local_request
 from ._invoke import CompiledRoute
 from ._openapi._serving import openapi_routes
-from ._path_checks import METHODS, refuse_target, trailing_slash_redirect
+from ._path_checks import METHODS, target_error, trailing_slash_redirect
 from ._pipeline import Pipeline
 from ._request import DEFAULT_MAX_BODY_SIZE, BodyLimits
 from ._request_checks import RequestChecks
@@ -130,6 +137,7 @@ class RouteTreeApp:
         self._handle = self._dispatcher.handle
         self._instrumentation = project.instrumentation
         self._started = project.instrumentation is None
+        self._stopped = False
         # In dev mode a failing register() is shown on every request, as a broken
         # route file is, instead of stopping the server.
         self._startup_error: Exception | None = None
@@ -191,11 +199,13 @@ class RouteTreeApp:
         path = request_path(scope)
         # Stages 2 and 4, only for a path that can fail them.
         if method not in METHODS or "%" in path or path[-1] == "/":
-            response = refuse_target(method, path) or trailing_slash_redirect(
-                path, scope.get("query_string", b"")
-            )
-            if response is not None:
-                await response.send(send, head_only=method == "HEAD")
+            bad_target = target_error(method, path)
+            if bad_target is not None:
+                await self._dispatcher.refuse(scope, receive, send, path, bad_target)
+                return
+            redirect = trailing_slash_redirect(path, scope.get("query_string", b""))
+            if redirect is not None:
+                await redirect.send(send, head_only=method == "HEAD")
                 return
         key = normalize_escapes(path) if "%" in path else path  # skip the call
         params: Params = {}
@@ -226,6 +236,19 @@ class RouteTreeApp:
                 await self._instrumentation.run_register()
             self._started = True
 
+    async def shutdown(self) -> None:
+        """Run shutdown work once: ``shutdown()`` of ``instrumentation.py``.
+
+        Only after a start-up that succeeded (a failed ``register()`` in dev mode
+        leaves nothing to close); its errors are logged.
+        """
+        async with self._startup_lock:
+            if not self._started or self._stopped:
+                return
+            self._stopped = True
+            if self._instrumentation is not None:
+                await self._instrumentation.run_shutdown()
+
     async def _start_for_request(self) -> Exception | None:
         """Start up on the first request; in dev mode, return a failure to show."""
         try:
@@ -254,6 +277,7 @@ class RouteTreeApp:
                     self._startup_error = exc
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                await self.shutdown()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 

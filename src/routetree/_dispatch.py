@@ -3,7 +3,7 @@
 The last stage of both request paths (see `routetree._app`). Given the route the
 matcher found, or None, `Dispatcher.answer` sends:
 
-- no route: 404 (or the 400 of `routetree._path_checks.refuse_target`, for a target
+- no route: 404 (or the 400 of `routetree._path_checks.target_error`, for a target
   the fast path routed without checking and the matcher refused);
 - a route without the method: 204 + ``Allow`` for OPTIONS, else 405 + ``Allow``;
 - otherwise what the handler gives (`Dispatcher.handle`): the handler runs with the
@@ -11,6 +11,11 @@ matcher found, or None, `Dispatcher.answer` sends:
   response (`routetree._invoke`), which is sent with the cookies set through
   ``cookies()``; then a failure is reported to ``on_request_error`` and the
   ``after()`` callbacks run.
+
+Every error answer of routetree's, here and in the stages before (`Dispatcher.refuse`,
+`Dispatcher.answer_error`), goes through ``handle_error`` of ``instrumentation.py``
+when the project has one. Whether it has is read once, at start-up: without it, an
+error answer costs what it did before the hook existed.
 """
 
 from __future__ import annotations
@@ -19,7 +24,8 @@ import logging
 from typing import TYPE_CHECKING
 
 from ._context import current_request
-from ._error_responses import error_response
+from ._error_responses import error_response, http_error_response
+from ._errors import HTTPError
 from ._invoke import (
     failure_outcome,
     handler_args,
@@ -27,11 +33,13 @@ from ._invoke import (
     run_after_callbacks,
     run_handler,
 )
-from ._path_checks import refuse_target
+from ._path_checks import options_star, target_error
 from ._request import ClientDisconnectedError, Request
 from ._response import Response
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from ._context import RequestState
     from ._instrumentation import Instrumentation
     from ._invoke import CompiledRoute
@@ -52,11 +60,18 @@ class Dispatcher:
         instrumentation: The project's ``instrumentation.py`` hooks, if any.
     """
 
-    __slots__ = ("dev", "instrumentation")
+    __slots__ = ("_handle_error", "dev", "instrumentation")
 
     def __init__(self, *, dev: bool, instrumentation: Instrumentation | None) -> None:
         self.dev = dev
         self.instrumentation = instrumentation
+        self._handle_error: (
+            Callable[[BaseException, Request, Response], Awaitable[Response]] | None
+        ) = (
+            instrumentation.answer_error
+            if instrumentation is not None and instrumentation.handle_error is not None
+            else None
+        )
 
     async def answer(
         self,
@@ -72,21 +87,65 @@ class Dispatcher:
         if found is None:
             # The fast path routes without checking the target is a path; the matcher
             # never matches one that is not, and this says why.
-            response = refuse_target(method, path) or error_response(404)
-        else:
-            route, params = found
-            handler = route.handlers.get(method)
-            if handler is not None:
-                await self.handle(
-                    scope, receive, send, path, route, handler, params, request
-                )
+            star = options_star(method, path)
+            if star is not None:
+                await star.send(send)
                 return
-            response = (
-                Response(None, status=204, headers={"allow": route.allow})
-                if method == "OPTIONS"
-                else error_response(405, headers={"allow": route.allow})
+            refused = target_error(method, path)
+            await self.refuse(scope, receive, send, path, refused or 404, request)
+            return
+        route, params = found
+        handler = route.handlers.get(method)
+        if handler is not None:
+            await self.handle(
+                scope, receive, send, path, route, handler, params, request
             )
-        await response.send(send, head_only=method == "HEAD")
+            return
+        if method == "OPTIONS":
+            await Response(None, status=204, headers={"allow": route.allow}).send(send)
+            return
+        await self.refuse(
+            scope, receive, send, path, 405, request, {"allow": route.allow}
+        )
+
+    async def refuse(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        path: str,
+        error: HTTPError | int,
+        request: Request | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """Send routetree's error answer to a request it does not route to a handler.
+
+        ``error`` is an `HTTPError`, or a status (with ``headers``) that becomes one
+        only when ``handle_error`` wants it. ``request`` is made if needed.
+        """
+        if self._handle_error is None:
+            response = (
+                http_error_response(error)
+                if isinstance(error, HTTPError)
+                else error_response(error, None, headers)
+            )
+        else:
+            if isinstance(error, int):
+                error = HTTPError(error, None, headers)
+            if request is None:
+                request = Request(scope, receive, path)
+            response = await self._handle_error(
+                error, request, http_error_response(error)
+            )
+        await response.send(send, head_only=scope["method"] == "HEAD")
+
+    async def answer_error(
+        self, error: BaseException, request: Request, response: Response
+    ) -> Response:
+        """``handle_error``'s answer to ``error``, or ``response``, routetree's own."""
+        if self._handle_error is None:
+            return response
+        return await self._handle_error(error, request, response)
 
     async def handle(
         self,
@@ -113,18 +172,22 @@ class Dispatcher:
                             *handler_args(handler, request, params)
                         )
                     except BaseException as exc:
-                        response, error = failure_outcome(
+                        response, error, cause = failure_outcome(
                             route, request, exc, dev=self.dev
                         )
                     else:
                         if type(result) is Response:  # the common case, no call
-                            response, error = result, None
+                            response, error, cause = result, None, None
                         else:
-                            response, error = result_outcome(route, request, result)
+                            response, error, cause = result_outcome(
+                                route, request, result
+                            )
                 else:
-                    response, error = await run_handler(
+                    response, error, cause = await run_handler(
                         route, handler, request, params, dev=self.dev
                     )
+                if cause is not None and self._handle_error is not None:
+                    response = await self._handle_error(cause, request, response)
             except ClientDisconnectedError:
                 return
             state = request._state_for_functions

@@ -14,7 +14,13 @@ import logging
 import traceback
 from typing import TYPE_CHECKING
 
-from ._errors import RouteImportError, reason_phrase, user_traceback
+from ._errors import (
+    HTTPError,
+    RequestValidationError,
+    RouteImportError,
+    reason_phrase,
+    user_traceback,
+)
 from ._response import Response
 
 if TYPE_CHECKING:
@@ -23,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = [
     "error_response",
     "exception_details",
+    "http_error_response",
     "internal_error_response",
     "logger",
 ]
@@ -43,6 +50,15 @@ def error_response(
     if detail:
         body["detail"] = detail
     return Response.json(body, status=status, headers=headers)
+
+
+def http_error_response(error: HTTPError) -> Response:
+    """Return routetree's JSON error response for an `HTTPError`.
+
+    A `RequestValidationError`'s ``detail`` in the body is its list of fields.
+    """
+    detail = error.errors if isinstance(error, RequestValidationError) else error.detail
+    return error_response(error.status, detail, error.headers or None)
 
 
 def internal_error_response(

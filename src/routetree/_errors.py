@@ -15,6 +15,7 @@
     HTTPError(status, detail)  a request-time failure answered with a JSON error body
                                (malformed JSON -> 400, body too large -> 413,
                                not a form -> 415)
+    └── RequestValidationError a typed handler's input failed validation -> 422
 
     ControlFlowSignal          raised by not_found(), redirect() and friends;
     (BaseException)            derived from BaseException so a user's
@@ -33,7 +34,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     from ._response import Response
 
@@ -43,6 +44,7 @@ __all__ = [
     "ControlFlowSignal",
     "HTTPError",
     "InvalidSegmentError",
+    "RequestValidationError",
     "RouteConflictError",
     "RouteImportError",
     "RouteTreeError",
@@ -64,14 +66,14 @@ RFC_9110_PHRASES = {
 }
 
 
+#: Every status Python knows, with RFC 9110's phrases: a dict lookup, where
+#: ``HTTPStatus(status)`` is an enum's slow path on every error answer.
+_PHRASES = {status.value: status.phrase for status in HTTPStatus} | RFC_9110_PHRASES
+
+
 def reason_phrase(status: int) -> str:
     """Return the standard reason phrase of an HTTP status code (``""`` if unknown)."""
-    if status in RFC_9110_PHRASES:
-        return RFC_9110_PHRASES[status]
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return ""
+    return _PHRASES.get(status, "")
 
 
 def user_traceback(exc: BaseException, *, chain: bool = True) -> str:
@@ -123,6 +125,11 @@ class HTTPError(Exception):
 
         raise HTTPError(422, "quantity must be positive")
 
+    Every client error routetree answers is one of these when it reaches
+    ``handle_error`` of ``instrumentation.py``: a 404 without a route, a 405 (its
+    ``Allow`` in ``headers``), malformed JSON, a body too large, a typed handler's 422
+    (a `RequestValidationError`) and ``not_found()`` and its kin.
+
     Args:
         status: The HTTP status code to answer with.
         detail: A human-readable message saying what is wrong and where.
@@ -143,14 +150,46 @@ class HTTPError(Exception):
         )
 
 
+class RequestValidationError(HTTPError):
+    """A typed handler's input did not validate: the 422 with every failing field.
+
+    routetree raises it; ``handle_error`` of ``instrumentation.py`` receives it, to
+    answer in a project's own shape. ``errors`` holds the items of the 422 body,
+    shaped as FastAPI's (``{"type", "loc", "msg", "input"}``, ``loc`` starting with
+    ``"body"``, ``"query"``, ``"path"``, ``"header"`` or ``"cookie"``); ``detail`` says
+    the same in one line: ``body.email: Field required; query.page: Input should be a
+    valid integer...``.
+
+    Args:
+        errors: The failing fields, one item each.
+    """
+
+    def __init__(self, errors: Sequence[Mapping[str, object]]) -> None:
+        self.errors = list(errors)
+        super().__init__(422, "; ".join(map(_describe_item, self.errors)))
+
+
+def _describe_item(item: Mapping[str, object]) -> str:
+    loc = item.get("loc")
+    where = ".".join(map(str, loc)) if isinstance(loc, list) else "input"
+    return f"{where}: {item.get('msg')}"
+
+
 class ControlFlowSignal(BaseException):
     """Raised by `not_found()`, `redirect()` and such to stop a handler with a response.
 
     It derives from `BaseException` so that ``except Exception:`` in user code does not
     swallow it. Differs from Next.js: there, a ``catch`` around ``redirect()``
     swallows it.
+
+    Args:
+        response: What the request is answered with.
+        error: For the stop functions that answer an error (``not_found()``,
+            ``forbidden()``, ``unauthorized()``), that error, for ``handle_error`` of
+            ``instrumentation.py``; None for a redirect, which is not an error.
     """
 
-    def __init__(self, response: Response) -> None:
+    def __init__(self, response: Response, error: HTTPError | None = None) -> None:
         self.response = response
+        self.error = error
         super().__init__(f"{type(self).__name__}({response.status})")

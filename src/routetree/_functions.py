@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from ._context import current_state
 from ._error_responses import error_response
-from ._errors import ControlFlowSignal
+from ._errors import ControlFlowSignal, HTTPError
 from ._response import Response
 
 if TYPE_CHECKING:
@@ -57,17 +57,22 @@ def not_found() -> NoReturn:
 
     Differs from Next.js: the body is routetree's JSON error body, not empty.
     """
-    raise ControlFlowSignal(error_response(404))
+    raise _stop(404)
 
 
 def forbidden() -> NoReturn:
     """Stop the handler and answer **403** ``{"error": "Forbidden"}``."""
-    raise ControlFlowSignal(error_response(403))
+    raise _stop(403)
 
 
 def unauthorized() -> NoReturn:
     """Stop the handler and answer **401** ``{"error": "Unauthorized"}``."""
-    raise ControlFlowSignal(error_response(401))
+    raise _stop(401)
+
+
+def _stop(status: int) -> ControlFlowSignal:
+    error = HTTPError(status)
+    return ControlFlowSignal(error_response(status), error)
 
 
 def cookies() -> CookieStore:

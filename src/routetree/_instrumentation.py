@@ -1,4 +1,4 @@
-"""``instrumentation.py``: a project's start-up hook and error reporter.
+"""``instrumentation.py``: a project's start-up and shutdown hooks, and its error hooks.
 
 ::
 
@@ -9,12 +9,24 @@
     async def on_request_error(error, request, context) -> None:
         await report(error, path=request["path"], route=context["route_path"])
 
+    def handle_error(error, request) -> Response | None:  # or async def
+        return Response.json({"errors": {"body": [str(error)]}}, status=...)
+
+    async def shutdown() -> None:  # or def; runs once when the server stops
+        await pool.close()
+
 ``on_request_error`` is called for every handler failure that becomes a 5xx: an
 exception, a return value that is not a Response, a ``max_duration`` timeout.
 ``request`` is ``{"path", "method", "headers"}`` and ``context`` is
 ``{"router_kind": "App Router", "route_path": "/api/users/[id]",
 "route_type": "route"}``, as in Next.js (snake_case keys). It runs after the error
 response is sent; its own errors are logged, never sent.
+
+``handle_error`` (beyond Next.js) is called, before anything is sent, for every error
+answer routetree makes once it has a `Request` (`Instrumentation.answer_error`): the
+`HTTPError` of a 4xx, the exception of a 500. A `Response` it returns is sent instead;
+None, or an error inside it, keeps routetree's answer. ``shutdown`` (beyond Next.js
+too) runs at the ASGI lifespan shutdown, after the server has drained.
 """
 
 from __future__ import annotations
@@ -23,8 +35,9 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ._errors import RouteImportError
-from ._invoke import call_user_code
+from ._errors import ControlFlowSignal, HTTPError, RouteImportError
+from ._invoke import call_user_code, is_handler_failure
+from ._response import MiddlewareDirective, Response
 from ._routing._loader import import_project_file
 
 if TYPE_CHECKING:
@@ -41,10 +54,12 @@ logger = logging.getLogger("routetree")
 
 @dataclass(frozen=True, slots=True)
 class Instrumentation:
-    """The hooks an ``instrumentation.py`` exports (either may be missing)."""
+    """The hooks an ``instrumentation.py`` exports (any may be missing)."""
 
     register: Callable[[], object] | None
     on_request_error: Callable[[BaseException, object, object], object] | None
+    shutdown: Callable[[], object] | None = None
+    handle_error: Callable[[BaseException, Request], object] | None = None
 
     async def run_register(self) -> None:
         """Call ``register()`` (sync or async).
@@ -55,6 +70,65 @@ class Instrumentation:
             # On the loop's thread (the main one under a server), not a worker: a
             # sync register() may install signal handlers, which only it can.
             await call_user_code(self.register, in_thread=False)
+
+    async def run_shutdown(self) -> None:
+        """Call ``shutdown()`` (sync or async); an error inside it is logged.
+
+        A plain ``def`` runs on the event loop, as ``register()`` does: nothing else
+        runs by then.
+        """
+        if self.shutdown is None:
+            return
+        try:
+            await call_user_code(self.shutdown, in_thread=False)
+        except Exception:
+            logger.exception("Error in shutdown of %s", INSTRUMENTATION_FILE)
+
+    async def answer_error(
+        self, error: BaseException, request: Request, response: Response
+    ) -> Response:
+        """Return what answers ``error``: ``handle_error``'s Response, or ``response``.
+
+        ``response`` is routetree's own answer. It is kept when ``handle_error`` returns
+        None, returns something that is not a `Response` (logged) or raises (logged,
+        with the traceback). Headers of the error (a 405's ``Allow``, an
+        `HTTPError`'s ``headers``) are added to a returned Response that does not set
+        them itself.
+        """
+        if self.handle_error is None:
+            return response
+        try:
+            answer = await call_user_code(self.handle_error, (error, request))
+        except BaseException as exc:
+            # not_found() in the hook, or sys.exit(), is the hook's failure too.
+            if not (isinstance(exc, ControlFlowSignal) or is_handler_failure(exc)):
+                raise
+            logger.exception(
+                "Error in handle_error of %s; answering %s %s with routetree's %s",
+                INSTRUMENTATION_FILE,
+                request.method,
+                request.url.path,
+                response.status,
+            )
+            return response
+        if answer is None:
+            return response
+        if not isinstance(answer, Response) or isinstance(answer, MiddlewareDirective):
+            logger.error(
+                "handle_error of %s returned %s: return a Response, or None to keep "
+                "routetree's answer (%s for %s %s).",
+                INSTRUMENTATION_FILE,
+                type(answer).__name__,
+                response.status,
+                request.method,
+                request.url.path,
+            )
+            return response
+        if isinstance(error, HTTPError):
+            for name, value in error.headers.items():
+                if name not in answer.headers:
+                    answer.headers[name] = value
+        return answer
 
     async def report_error(
         self,
@@ -96,7 +170,7 @@ def load_instrumentation(project_dir: Path) -> Instrumentation | None:
         return None
     module = import_project_file(project_dir, INSTRUMENTATION_FILE, "instrumentation")
     hooks = {}
-    for name in ("register", "on_request_error"):
+    for name in ("register", "on_request_error", "shutdown", "handle_error"):
         hook = getattr(module, name, None)
         if hook is not None and not callable(hook):
             raise RouteImportError(
@@ -104,4 +178,4 @@ def load_instrumentation(project_dir: Path) -> Instrumentation | None:
                 f"function. Define `def {name}(...)` or remove the name."
             )
         hooks[name] = hook
-    return Instrumentation(hooks["register"], hooks["on_request_error"])
+    return Instrumentation(**hooks)

@@ -31,7 +31,11 @@ from typing import TYPE_CHECKING, NamedTuple
 import anyio
 import anyio.to_thread
 
-from ._error_responses import error_response, internal_error_response
+from ._error_responses import (
+    error_response,
+    http_error_response,
+    internal_error_response,
+)
 from ._errors import ControlFlowSignal, HTTPError, RouteImportError
 from ._forms import DEFAULT_FORM_LIMITS, FormLimits
 from ._hosts import is_local_request
@@ -111,11 +115,15 @@ class Outcome(NamedTuple):
     """What running a handler gave: the response to send, and the failure to report.
 
     ``error`` is set when the response is a 5xx caused by the handler (an exception, a
-    value that is not a Response, a timeout), for ``on_request_error``.
+    value that is not a Response, a timeout), for ``on_request_error``. ``cause`` is
+    set whenever the response is one of routetree's error answers, whatever its
+    status, for ``handle_error``: the `HTTPError` of a 4xx (``not_found()``'s too)
+    and of a 504, the exception of a 500.
     """
 
     response: Response
     error: BaseException | None = None
+    cause: BaseException | None = None
 
 
 def handler_args(
@@ -187,14 +195,18 @@ def result_outcome(route: CompiledRoute, request: Request, result: object) -> Ou
             "from a route handler."
         )
         logger.error(message)
-        return Outcome(error_response(500), TypeError(message))
+        return _internal_error(TypeError(message))
     message = (
         "No response is returned from route handler {} (method: {}, url: {}). Expected "
         "a Response but received {!r}. Return a Response in all branches of the "
         "handler."
     ).format(*_where(route, request), type(result).__name__)
     logger.error(message)
-    return Outcome(error_response(500), TypeError(message))
+    return _internal_error(TypeError(message))
+
+
+def _internal_error(error: TypeError) -> Outcome:
+    return Outcome(error_response(500), error, error)
 
 
 def failure_outcome(
@@ -207,11 +219,12 @@ def failure_outcome(
             that left, a cancellation of the task, an interrupt.
     """
     if isinstance(exc, ControlFlowSignal):
-        return Outcome(exc.response)
+        return Outcome(exc.response, None, exc.error)
     if isinstance(exc, HTTPError):
-        response = error_response(exc.status, exc.detail, exc.headers)
         # A 5xx the handler chose is still a failure worth reporting.
-        return Outcome(response, exc if exc.status >= 500 else None)
+        return Outcome(
+            http_error_response(exc), exc if exc.status >= 500 else None, exc
+        )
     if isinstance(exc, ClientDisconnectedError) or not is_handler_failure(exc):
         raise exc
     logger.error(
@@ -222,7 +235,7 @@ def failure_outcome(
     # Never show a traceback to a page of another site (DNS rebinding, CORS).
     dev = dev and is_local_request(request.headers)
     html = dev and "text/html" in request.headers.get("accept", "")
-    return Outcome(internal_error_response(exc, dev=dev, html=html), exc)
+    return Outcome(internal_error_response(exc, dev=dev, html=html), exc, exc)
 
 
 def is_handler_failure(exc: BaseException) -> bool:
@@ -284,7 +297,12 @@ async def run_handler(
                     "The handler did not answer within max_duration "
                     f"({route.max_duration} s)."
                 )
-                return Outcome(error_response(504, detail), TimeoutError(message))
+                # on_request_error gets the TimeoutError, as before; handle_error an
+                # HTTPError, so that a TimeoutError always means a 500.
+                timeout = TimeoutError(message)
+                cause = HTTPError(504, detail)
+                cause.__cause__ = timeout
+                return Outcome(http_error_response(cause), timeout, cause)
     except BaseException as exc:
         return failure_outcome(route, request, exc, dev=dev)
     return result_outcome(route, request, result)

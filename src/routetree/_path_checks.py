@@ -5,9 +5,10 @@ configured `routetree._pipeline.Pipeline`) call these, so a path is refused or
 redirected the same way whichever serves it:
 
 - `refuse_target`: a method outside the seven, a target that is not a path, a
-  malformed percent escape -> 400; ``OPTIONS *`` -> 204 with every method in
-  ``Allow``. A target like ``api/x`` or ``@evil`` (which some servers pass on) is
-  refused rather than routed as ``/api/x``.
+  malformed percent escape -> 400 (`target_error`, the `HTTPError` of it);
+  ``OPTIONS *`` -> 204 with every method in ``Allow`` (`options_star`). A target like
+  ``api/x`` or ``@evil`` (which some servers pass on) is refused rather than routed as
+  ``/api/x``.
 - `trailing_slash_redirect`: the 308 to the path without its trailing slash (or, with
   config ``trailing_slash = true``, with one), query kept, as Next.js answers.
 """
@@ -16,12 +17,19 @@ from __future__ import annotations
 
 import re
 
-from ._error_responses import error_response
+from ._error_responses import http_error_response
+from ._errors import HTTPError
 from ._response import Response
 from ._routing._loader import HTTP_METHODS
 from ._url import check_percent_escapes, encode_location
 
-__all__ = ["METHODS", "refuse_target", "trailing_slash_redirect"]
+__all__ = [
+    "METHODS",
+    "options_star",
+    "refuse_target",
+    "target_error",
+    "trailing_slash_redirect",
+]
 
 METHODS = frozenset(HTTP_METHODS)
 _ALL_METHODS = ", ".join(sorted(HTTP_METHODS))
@@ -40,15 +48,34 @@ def refuse_target(method: str, path: str) -> Response | None:
 
     Returns None when the request may be routed.
     """
+    star = options_star(method, path)
+    if star is not None:
+        return star
+    error = target_error(method, path)
+    return None if error is None else http_error_response(error)
+
+
+def target_error(method: str, path: str) -> HTTPError | None:
+    """The 400 for a bad method, target or percent escape, as an `HTTPError`.
+
+    Returns None when the request may be routed, and for ``OPTIONS *``.
+    """
     if method not in METHODS:
-        return error_response(400, _UNSUPPORTED_METHOD.format(method))
+        return HTTPError(400, _UNSUPPORTED_METHOD.format(method))
     if not path.startswith("/"):
         if path == "*" and method == "OPTIONS":
-            return Response(None, status=204, headers={"allow": _ALL_METHODS})
-        return error_response(400, _NOT_A_PATH)
+            return None
+        return HTTPError(400, _NOT_A_PATH)
     problem = check_percent_escapes(path)
     if problem is not None:
-        return error_response(400, f"Malformed URL: {problem}.")
+        return HTTPError(400, f"Malformed URL: {problem}.")
+    return None
+
+
+def options_star(method: str, path: str) -> Response | None:
+    """The 204 to ``OPTIONS *``, with every method in ``Allow``; else None."""
+    if path == "*" and method == "OPTIONS":
+        return Response(None, status=204, headers={"allow": _ALL_METHODS})
     return None
 
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from ._config._cors import is_preflight
 from ._error_responses import error_response
 from ._middleware import RequestConditions
-from ._path_checks import refuse_target, trailing_slash_redirect
+from ._path_checks import options_star, target_error, trailing_slash_redirect
 from ._request import Request
 from ._response import ContinueDirective, Response, RewriteDirective
 from ._routing._matcher import RouteMatch
@@ -106,16 +106,21 @@ class Pipeline:
         config = self.config
         method: str = scope["method"]
         raw_path = request_path(scope)
-        refused = refuse_target(method, raw_path)
-        if refused is not None:
-            await refused.send(send, head_only=method == "HEAD")
+        star = options_star(method, raw_path)
+        if star is not None:
+            await star.send(send)
             return
-        path = self._below_base_path(raw_path)
-        if path is None:
-            await error_response(404).send(send, head_only=method == "HEAD")
-            return
-        request = Request(scope, receive, path, self.limits)
+        refused = target_error(method, raw_path)
+        path = self._below_base_path(raw_path) if refused is None else None
+        request = Request(
+            scope, receive, raw_path if path is None else path, self.limits
+        )
         request._trusted_proxies = self.trusted
+        if path is None:  # a bad target (400), or a path outside base_path (404)
+            await self.dispatcher.refuse(
+                scope, receive, send, raw_path, refused or 404, request
+            )
+            return
         conditions = RequestConditions(request)
 
         extra = self._config_headers(path, conditions)
@@ -267,10 +272,13 @@ class Pipeline:
             result = await self.middleware.run(request)
         except Exception as exc:
             logger.exception("Error in %s", self.middleware.file)
+            response = await self.dispatcher.answer_error(
+                exc, request, error_response(500)
+            )
             # As Next.js 16 reports it: route_type "proxy", route_path "/proxy".
             route_path = "/" + self.middleware.file.removesuffix(".py")
             await self.dispatcher.report_error(exc, request, route_path, "proxy")
-            return error_response(500)
+            return response
         path = request.url.path
         if result is None:
             return path, []
@@ -280,24 +288,26 @@ class Pipeline:
             return path, list(result.headers.raw)
         if isinstance(result, RewriteDirective):
             if not _is_this_host(result.url, request):
-                logger.error(
-                    "%s: Response.rewrite(%r) names another host; routetree serves "
-                    "only the paths of this app (use Response.redirect to send the "
-                    "client there).",
-                    self.middleware.file,
-                    result.url,
+                message = (
+                    f"{self.middleware.file}: Response.rewrite({result.url!r}) names "
+                    "another host; routetree serves only the paths of this app (use "
+                    "Response.redirect to send the client there)."
                 )
-                return error_response(500)
+                logger.error(message)
+                return await self._internal_error(ValueError(message), request)
             return _path_of(result.url, request), list(result.headers.raw)
         if isinstance(result, Response):
             return result
-        logger.error(
-            "%s returned %s: return None, a Response, Response.next() or "
-            "Response.rewrite(url).",
-            self.middleware.file,
-            type(result).__name__,
+        message = (
+            f"{self.middleware.file} returned {type(result).__name__}: return None, a "
+            "Response, Response.next() or Response.rewrite(url)."
         )
-        return error_response(500)
+        logger.error(message)
+        return await self._internal_error(TypeError(message), request)
+
+    async def _internal_error(self, error: Exception, request: Request) -> Response:
+        """The 500 of a middleware that returned what routetree cannot use."""
+        return await self.dispatcher.answer_error(error, request, error_response(500))
 
 
 def _is_this_host(url: str, request: Request) -> bool:

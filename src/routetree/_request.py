@@ -10,6 +10,7 @@ kept, so it can be read again in any form (``body()``, ``text()``, ``json()``,
 from __future__ import annotations
 
 from collections import deque
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 import anyio
@@ -44,6 +45,7 @@ __all__ = [
     "Request",
     "RequestLimits",
     "RouteContext",
+    "State",
 ]
 
 DEFAULT_MAX_BODY_SIZE = 10 * 1024 * 1024
@@ -101,6 +103,26 @@ class RouteContext:
 
     def __repr__(self) -> str:
         return f"RouteContext(params={self.params!r})"
+
+
+class State(SimpleNamespace):
+    """``request.state``: attributes a request carries from middleware to handler.
+
+    A `types.SimpleNamespace`: set any attribute, read it back, ``vars(state)`` lists
+    them. Reading one that was never set raises `AttributeError` naming it.
+    """
+
+    if not TYPE_CHECKING:  # mypy sees SimpleNamespace's own: any name, of any type
+
+        def __getattr__(self, name: str) -> object:
+            if name.startswith("__"):  # copy, pickle and such probe for these
+                raise AttributeError(name)
+            raise AttributeError(
+                f"request.state has no attribute {name!r}: nothing set it for this "
+                f"request. Set it first (request.state.{name} = ..., in middleware.py "
+                "or earlier in the handler), or read it with "
+                f"getattr(request.state, {name!r}, None)."
+            )
 
 
 class ClientDisconnectedError(Exception):
@@ -192,12 +214,14 @@ class Request:
         "_receive_channel",
         "_received",
         "_scope",
+        "_state",
         "_state_for_functions",
         "_too_large_seen",
         "_trusted_proxies",
         "_url",
         "method",
     )
+    _state: State
 
     def __init__(
         self,
@@ -232,6 +256,33 @@ class Request:
     def scope(self) -> Scope:
         """The ASGI connection scope, for what the Fetch API has no name for."""
         return self._scope
+
+    @property
+    def state(self) -> State:
+        """Attributes of this request alone: what middleware sets, the handler reads.
+
+        Example::
+
+            # middleware.py
+            async def middleware(request: Request) -> None:
+                request.state.user = await find_user(request.headers.get("cookie"))
+
+            # app/api/me/route.py
+            async def GET(request: Request) -> Response:
+                return Response.json({"name": request.state.user.name})
+
+        Made on first use, empty, for each request, and never shared between requests;
+        ``instrumentation.py``'s ``handle_error`` sees it too. Differs from Next.js:
+        there is no ``request.state`` there (middleware passes values to handlers in
+        request headers).
+        """
+        # The slot is left unset by __init__: a request that never uses state costs
+        # nothing for it.
+        try:
+            return self._state
+        except AttributeError:
+            self._state = State()
+            return self._state
 
     @property
     def headers(self) -> Headers:

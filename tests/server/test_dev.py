@@ -159,6 +159,41 @@ def test_reload_filter_reloads_for_public_files_added_or_removed(
     assert not ReloadFilter(tmp_path / "app")(Change.added, logo)
 
 
+def test_dev_runs_shutdown_in_each_worker_it_stops(make_project: MakeProject) -> None:
+    project = make_project(
+        {
+            "instrumentation.py": (
+                "import os\n\n\ndef shutdown():\n"
+                "    with open(os.environ['SHUTDOWN_LOG'], 'a') as file:\n"
+                "        file.write(f'{os.getpid()}\\n')\n"
+            ),
+            "app/api/pid/route.py": (
+                "import os\n\nfrom routetree import Response\n\n\n"
+                "async def GET():\n    return Response(str(os.getpid()))\n"
+            ),
+        }
+    )
+    log = project / "shutdown.log"
+    seen: list[int] = []
+    with (
+        live_server(project, command="dev", env={"SHUTDOWN_LOG": str(log)}) as server,
+        httpx.Client(base_url=server, timeout=10) as client,
+    ):
+        first = client.get("/api/pid").text
+        assert not log.exists()
+        (project / "app" / "api" / "pid" / "route.py").touch()
+        second = _poll_until(
+            server, client, "/api/pid", lambda r: r.text not in ("", first), seen
+        ).text
+        # The first worker ran shutdown() when the reload stopped it.
+        assert log.read_text() == f"{first}\n"
+    # And the second when the server stopped.
+    deadline = time.monotonic() + 10
+    while log.read_text() != f"{first}\n{second}\n":
+        assert time.monotonic() < deadline, log.read_text()
+        time.sleep(0.05)
+
+
 def test_dev_shows_handler_tracebacks(make_project: MakeProject) -> None:
     project = make_project(
         {"app/api/boom/route.py": "async def GET():\n    raise KeyError('missing')\n"}

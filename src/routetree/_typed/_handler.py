@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from .._error_responses import error_response
+from .._errors import RequestValidationError
 from .._invoke import call_user_code
 from .._response import Response
 from ._annotations import describe
@@ -93,7 +93,8 @@ def typed_handler(
             except ValidationError as exc:
                 problems += located_errors(exc, location)
         if problems:
-            return error_response(422, problems)
+            # Raised, not returned, so that handle_error of instrumentation.py gets it.
+            raise RequestValidationError(problems)
         args = (request, context)[:arity]
         if is_async:
             result = await endpoint(*args, **values)
