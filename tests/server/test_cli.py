@@ -627,6 +627,44 @@ def test_real_port_0_prints_the_port_it_listens_on(make_project: MakeProject) ->
         assert httpx.get(f"{server}/api/ping", timeout=10).text == "pong"
 
 
+@pytest.mark.parametrize("command", ["dev", "start"])
+@pytest.mark.parametrize(
+    ("args", "env", "shown"),
+    [
+        pytest.param(("--port", "99999"), {}, "99999", id="flag-too-high"),
+        pytest.param(("--port", "-1"), {}, "-1", id="flag-negative"),
+        pytest.param(
+            (),
+            {"PORT": "-1"},
+            "-1 (from the PORT environment variable)",
+            id="env-negative",
+        ),
+        pytest.param(
+            (),
+            {"PORT": "abc"},
+            "abc (from the PORT environment variable)",
+            id="env-not-a-number",
+        ),
+    ],
+)
+def test_real_invalid_port_is_a_one_line_usage_error(
+    make_project: MakeProject,
+    command: str,
+    args: tuple[str, ...],
+    env: dict[str, str],
+    shown: str,
+) -> None:
+    project = make_project({"app/api/ping/route.py": _version("pong")})
+    result = _run(command, str(project), *args, env=env)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for '--port': {shown} is not a port: use a number "
+        "from 0 to 65535 (0 picks a free port)."
+    )
+    assert "Traceback" not in result.stderr
+
+
 def test_real_start_honours_port_and_host_variables(
     make_project: MakeProject,
 ) -> None:
