@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CompiledRoute",
     "Outcome",
+    "call_signature",
     "call_user_code",
     "failure_outcome",
     "handler_args",
@@ -57,6 +58,7 @@ __all__ = [
     "result_outcome",
     "run_after_callbacks",
     "run_handler",
+    "signature_owner",
 ]
 
 logger = logging.getLogger("routetree")
@@ -136,15 +138,17 @@ def handler_arity(
 ) -> int:
     """How many of ``(request, context)`` ``func`` takes: 0, 1 or 2.
 
-    Read once, at start-up. ``*args`` takes both. Parameters named in ``typed`` (a
-    typed handler's inputs, passed by keyword) are not counted.
+    Read once, at start-up, from `call_signature`: a decorated handler is called
+    with the arity of the function routetree calls, the decorator's wrapper.
+    ``*args`` takes both. Parameters named in ``typed`` (a typed handler's inputs,
+    passed by keyword) are not counted.
 
     Raises:
         RouteImportError: A third positional parameter or a keyword-only one without
             a default: routetree could not pass it.
     """
     try:
-        signature = inspect.signature(func)
+        signature = call_signature(func)
     except (TypeError, ValueError):
         return 2
     positional = 0
@@ -174,6 +178,52 @@ def handler_arity(
                 "(request) or (request, context)."
             )
     return min(positional, 2)
+
+
+def call_signature(func: Callable[..., object]) -> inspect.Signature:
+    """The signature ``func`` is called with, decorators taken into account.
+
+    A decorator's wrapper (``functools.wraps``) is what routetree calls, so its own
+    parameters count, not the wrapped function's; only a pure pass-through wrapper,
+    ``(*args, **kwargs)``, lets the wrapped function's signature decide. A wrapper's
+    annotations are not its own (``functools.wraps`` copied the wrapped function's),
+    so a wrapper that is no pass-through has none: its typed inputs and response
+    model, if any, do not apply.
+
+    Raises:
+        TypeError, ValueError: ``func`` has no signature to read (a builtin).
+    """
+    func = signature_owner(func)
+    signature = inspect.signature(func, follow_wrapped=False)
+    if getattr(func, "__wrapped__", None) is None:
+        return signature
+    return signature.replace(
+        parameters=[
+            p.replace(annotation=p.empty) for p in signature.parameters.values()
+        ],
+        return_annotation=signature.empty,
+    )
+
+
+def signature_owner(func: Callable[..., object]) -> Callable[..., object]:
+    """The function whose signature decides how ``func`` is called (`call_signature`).
+
+    ``func`` itself, or through pure pass-through wrappers the function they wrap.
+    """
+    while True:
+        wrapped = getattr(func, "__wrapped__", None)
+        if wrapped is None or not _passes_through(func):
+            return func
+        func = wrapped
+
+
+def _passes_through(func: Callable[..., object]) -> bool:
+    try:
+        parameters = inspect.signature(func, follow_wrapped=False).parameters
+    except (TypeError, ValueError):
+        return False
+    kinds = [p.kind for p in parameters.values()]
+    return kinds == [inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD]
 
 
 def result_outcome(route: CompiledRoute, request: Request, result: object) -> Outcome:
