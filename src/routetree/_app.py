@@ -51,10 +51,10 @@ import anyio
 from ._compression import GzipSend, accepts_gzip
 from ._config._env import Mode, load_env
 from ._dispatch import Dispatcher
-from ._error_responses import internal_error_response
+from ._error_responses import internal_error_for
 from ._forms import DEFAULT_FORM_LIMITS, FormLimits
 from ._headers import Headers
-from ._hosts import DEV_ALLOWED_HOSTS, HostPolicy, is_local_request
+from ._hosts import DEV_ALLOWED_HOSTS, HostPolicy
 from ._invoke import CompiledRoute
 from ._openapi._serving import openapi_routes
 from ._path_checks import METHODS, refuse_target, trailing_slash_redirect
@@ -152,12 +152,7 @@ class RouteTreeApp:
         if not self._started:  # start-up failed in dev, or the server skips lifespan
             failure = self._startup_error or await self._start_for_request()
             if failure is not None:
-                headers = Headers(scope["headers"])
-                page = internal_error_response(
-                    failure,
-                    dev=is_local_request(headers),
-                    html="text/html" in headers.get("accept", ""),
-                )
+                page = internal_error_for(failure, Headers(scope["headers"]), dev=True)
                 await page.send(send, head_only=scope["method"] == "HEAD")
                 return
         # Stage 1. One pass over the headers finds the Host and whether to gzip.

@@ -120,7 +120,9 @@ class Dispatcher:
                         if type(result) is Response:  # the common case, no call
                             response, error = result, None
                         else:
-                            response, error = result_outcome(route, request, result)
+                            response, error = result_outcome(
+                                route, request, result, handler, dev=self.dev
+                            )
                 else:
                     response, error = await run_handler(
                         route, handler, request, params, dev=self.dev

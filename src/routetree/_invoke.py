@@ -7,7 +7,7 @@ what is raised, becomes a response here:
 - a `Response` is sent as is; a `ControlFlowSignal` (``not_found()``, ``redirect()``)
   sends its response; an `HTTPError` becomes its JSON error body;
 - anything else returned is a 500, logged as "No response is returned from route
-  handler";
+  handler" (in dev mode the body says so too);
 - any other exception is a 500 (logged with its traceback; in dev mode also in the
   body), ``SystemExit`` (``sys.exit()``) and a ``CancelledError`` the handler raised
   itself included;
@@ -31,10 +31,15 @@ from typing import TYPE_CHECKING, NamedTuple
 import anyio
 import anyio.to_thread
 
-from ._error_responses import error_response, internal_error_response
-from ._errors import ControlFlowSignal, HTTPError, RouteImportError
+from ._error_responses import error_response, internal_error_for
+from ._errors import (
+    ControlFlowSignal,
+    HTTPError,
+    RouteImportError,
+    code_location,
+    locate,
+)
 from ._forms import DEFAULT_FORM_LIMITS, FormLimits
-from ._hosts import is_local_request
 from ._request import ClientDisconnectedError, RouteContext
 from ._response import MiddlewareDirective, Response
 
@@ -226,8 +231,19 @@ def _passes_through(func: Callable[..., object]) -> bool:
     return kinds == [inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD]
 
 
-def result_outcome(route: CompiledRoute, request: Request, result: object) -> Outcome:
-    """Turn what a handler returned into the response to send."""
+def result_outcome(
+    route: CompiledRoute,
+    request: Request,
+    result: object,
+    handler: Handler | None = None,
+    *,
+    dev: bool = False,
+) -> Outcome:
+    """Turn what a handler returned into the response to send.
+
+    A value that is not a `Response` is a 500, logged; in dev mode its body says
+    why, pointing at ``handler``'s definition.
+    """
     if isinstance(result, Response):
         if not isinstance(result, MiddlewareDirective):
             return Outcome(result)
@@ -236,15 +252,18 @@ def result_outcome(route: CompiledRoute, request: Request, result: object) -> Ou
             f"{request.method}). It only works in middleware.py: return a Response "
             "from a route handler."
         )
-        logger.error(message)
-        return Outcome(error_response(500), TypeError(message))
-    message = (
-        "No response is returned from route handler {} (method: {}, url: {}). Expected "
-        "a Response but received {!r}. Return a Response in all branches of the "
-        "handler."
-    ).format(*_where(route, request), type(result).__name__)
+    else:
+        message = (
+            "No response is returned from route handler {} (method: {}, url: {}). "
+            "Expected a Response but received {!r}. Return a Response in all "
+            "branches of the handler."
+        ).format(*_where(route, request), type(result).__name__)
     logger.error(message)
-    return Outcome(error_response(500), TypeError(message))
+    error = TypeError(message)
+    where = None if handler is None else code_location(handler.endpoint)
+    if where is not None:
+        locate(error, *where)
+    return Outcome(internal_error_for(error, request.headers, dev=dev), error)
 
 
 def failure_outcome(
@@ -269,10 +288,7 @@ def failure_outcome(
         *_where(route, request),
         exc_info=exc,
     )
-    # Never show a traceback to a page of another site (DNS rebinding, CORS).
-    dev = dev and is_local_request(request.headers)
-    html = dev and "text/html" in request.headers.get("accept", "")
-    return Outcome(internal_error_response(exc, dev=dev, html=html), exc)
+    return Outcome(internal_error_for(exc, request.headers, dev=dev), exc)
 
 
 def is_handler_failure(exc: BaseException) -> bool:
@@ -337,7 +353,7 @@ async def run_handler(
                 return Outcome(error_response(504, detail), TimeoutError(message))
     except BaseException as exc:
         return failure_outcome(route, request, exc, dev=dev)
-    return result_outcome(route, request, result)
+    return result_outcome(route, request, result, handler, dev=dev)
 
 
 def _where(route: CompiledRoute, request: Request) -> tuple[str, str, str]:

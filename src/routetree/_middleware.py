@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 from ._config._conditions import Condition, RequestView, check_conditions
 from ._config._patterns import PathPattern
-from ._errors import ConfigError, RouteImportError, RouteTreeError
+from ._errors import ConfigError, RouteImportError, RouteTreeError, locate
 from ._invoke import call_user_code, is_async_callable
 from ._routing._loader import import_project_file
 
@@ -124,14 +124,20 @@ def load_middleware(project_dir: Path) -> Middleware | None:
     module = import_project_file(project_dir, file, "middleware")
     function = getattr(module, name, None)
     if not callable(function):
-        raise RouteImportError(
+        error = RouteImportError(
             f"{file} does not export a function named {name}. Define "
             f"`async def {name}(request)` returning a Response, Response.next() or "
             "None."
         )
+        locate(error, project_dir / file)
+        raise error
     config = getattr(module, "config", None)
     matcher = config.get("matcher") if isinstance(config, dict) else None
-    rules = None if matcher is None else compile_matcher(matcher, file)
+    try:
+        rules = None if matcher is None else compile_matcher(matcher, file)
+    except ConfigError as exc:
+        locate(exc, project_dir / file)
+        raise
     return Middleware(file, function, is_async_callable(function), rules)
 
 

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ._config._cors import is_preflight
-from ._error_responses import error_response
+from ._error_responses import error_response, internal_error_for
+from ._errors import code_location, locate
 from ._middleware import RequestConditions
 from ._path_checks import refuse_target, trailing_slash_redirect
 from ._request import Request
@@ -264,7 +265,7 @@ class Pipeline:
             # As Next.js 16 reports it: route_type "proxy", route_path "/proxy".
             route_path = "/" + self.middleware.file.removesuffix(".py")
             await self.dispatcher.report_error(exc, request, route_path, "proxy")
-            return error_response(500)
+            return internal_error_for(exc, request.headers, dev=self.dispatcher.dev)
         path = request.url.path
         if result is None:
             return path, []
@@ -274,24 +275,33 @@ class Pipeline:
             return path, list(result.headers.raw)
         if isinstance(result, RewriteDirective):
             if not _is_this_host(result.url, request):
-                logger.error(
-                    "%s: Response.rewrite(%r) names another host; routetree serves "
-                    "only the paths of this app (use Response.redirect to send the "
-                    "client there).",
-                    self.middleware.file,
-                    result.url,
+                return self._middleware_mistake(
+                    ValueError(
+                        f"{self.middleware.file}: Response.rewrite({result.url!r}) "
+                        "names another host; routetree serves only the paths of this "
+                        "app (use Response.redirect to send the client there)."
+                    ),
+                    request,
                 )
-                return error_response(500)
             return _path_of(result.url, request), list(result.headers.raw)
         if isinstance(result, Response):
             return result
-        logger.error(
-            "%s returned %s: return None, a Response, Response.next() or "
-            "Response.rewrite(url).",
-            self.middleware.file,
-            type(result).__name__,
+        return self._middleware_mistake(
+            TypeError(
+                f"{self.middleware.file} returned {type(result).__name__}: return "
+                "None, a Response, Response.next() or Response.rewrite(url)."
+            ),
+            request,
         )
-        return error_response(500)
+
+    def _middleware_mistake(self, error: Exception, request: Request) -> Response:
+        """Log what the middleware got wrong: a 500, that says it in dev mode."""
+        logger.error("%s", error)
+        if self.middleware is not None:
+            where = code_location(self.middleware.function)
+            if where is not None:
+                locate(error, *where)
+        return internal_error_for(error, request.headers, dev=self.dispatcher.dev)
 
 
 def _is_this_host(url: str, request: Request) -> bool:

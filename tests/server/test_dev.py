@@ -6,6 +6,7 @@ import time
 from typing import TYPE_CHECKING
 
 import httpx
+import pytest
 from watchfiles import Change
 
 from routetree._server._dev import ReloadFilter
@@ -172,3 +173,84 @@ def test_reload_filter_reloads_for_folders_added_under_app(tmp_path: Path) -> No
     assert not relevant(Change.modified, str(new_route_dir))
     assert not relevant(Change.added, str(data_dir))  # outside app/: data, not routes
     assert not ReloadFilter()(Change.added, str(new_route_dir))
+
+
+OK_ROUTE = _route("ok")
+
+
+# --- the whole project broken: the 500 points at the user's file ----------------------
+
+
+@pytest.mark.parametrize(
+    ("files", "file", "line", "message"),
+    [
+        pytest.param(
+            {
+                "app/(a)/api/x/route.py": OK_ROUTE,
+                "app/(b)/api/x/route.py": OK_ROUTE,
+            },
+            "app/(b)/api/x/route.py",
+            None,
+            "Conflicting routes at /api/x",
+            id="route-conflict",
+        ),
+        pytest.param(
+            {
+                "app/api/[a.b]/route.py": OK_ROUTE,
+            },
+            "app/api/[a.b]/route.py",
+            None,
+            "Invalid param name 'a.b'",
+            id="invalid-segment",
+        ),
+        pytest.param(
+            {
+                "app/api/x/route.py": OK_ROUTE,
+                "middleware.py": (
+                    "from routetree import Response\n\nsecret = settings.SECRET\n"
+                ),
+            },
+            "middleware.py",
+            3,
+            "NameError: name 'settings' is not defined",
+            id="middleware-import",
+        ),
+        pytest.param(
+            {
+                "app/api/x/route.py": OK_ROUTE,
+                "instrumentation.py": "register = 'not a function'\n",
+            },
+            "instrumentation.py",
+            None,
+            "register in instrumentation.py is a str, not a function",
+            id="instrumentation",
+        ),
+        pytest.param(
+            {
+                "app/api/x/route.py": OK_ROUTE,
+                "routetree.toml": "trailing_slash = 'yes'\n",
+            },
+            "routetree.toml",
+            None,
+            "trailing_slash",
+            id="config-file",
+        ),
+    ],
+)
+def test_dev_shows_a_broken_project_at_the_users_file(
+    make_project: MakeProject,
+    files: dict[str, str],
+    file: str,
+    line: int | None,
+    message: str,
+) -> None:
+    project = make_project(files)
+    with live_server(project, command="dev") as server:
+        response = httpx.get(f"{server}/api/x", timeout=10)
+    assert response.status_code == 500
+    details = response.json()["exception"]
+    assert message in details["message"], details["message"]
+    assert details["file"] == str(project / file)
+    assert details["line"] == line
+    assert "/routetree/_" not in details["traceback"]
+    assert "site-packages" not in details["traceback"]

@@ -18,7 +18,13 @@ import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from .._errors import RouteImportError, user_traceback
+from .._errors import (
+    RouteImportError,
+    RouteTreeError,
+    code_location,
+    locate,
+    user_traceback,
+)
 from .._invoke import handler_arity, is_async_callable
 from .._typed._signature import read_signature
 from ._segment_config import SegmentConfig, read_segment_config
@@ -135,24 +141,30 @@ def load_route(project_dir: Path, definition: RouteDefinition) -> LoadedRoute:
         ConfigError: A segment config constant has an invalid value.
     """
     where = definition.relative_file
-    module = import_project_file(project_dir, where, file=definition.file)
-    segment_names = [s.name for s in definition.segments if s.is_dynamic]
-    handlers: dict[str, Handler] = {}
-    for method in HTTP_METHODS:
-        func = getattr(module, method, None)
-        if func is None:
-            continue
-        if not callable(func):
-            raise RouteImportError(
-                f"{method} in {where} is a {type(func).__name__}, not a function. "
-                f"Export `async def {method}(request, context)` or remove the name."
-            )
-        handlers[method] = _handler(func, method, where, segment_names)
+    try:
+        module = import_project_file(project_dir, where, file=definition.file)
+        segment_names = [s.name for s in definition.segments if s.is_dynamic]
+        handlers: dict[str, Handler] = {}
+        for method in HTTP_METHODS:
+            func = getattr(module, method, None)
+            if func is None:
+                continue
+            if not callable(func):
+                raise RouteImportError(
+                    f"{method} in {where} is a {type(func).__name__}, not a function. "
+                    f"Export `async def {method}(request, context)` or remove the "
+                    "name."
+                )
+            handlers[method] = _handler(func, method, where, segment_names)
+        config = read_segment_config(module, where)
+    except RouteTreeError as exc:
+        locate(exc, definition.file)
+        raise
     return LoadedRoute(
         definition,
         module_name_for(project_dir, where),
         handlers,
-        read_segment_config(module, where),
+        config,
         _lint(module, where),
     )
 
@@ -162,9 +174,16 @@ def _handler(
 ) -> Handler:
     """The `Handler` of an exported function; a typed one runs in its wrapper."""
     is_async = is_async_callable(func)
-    signature = read_signature(func, method, where, segment_names)
-    if signature is None:
-        return Handler(method, func, handler_arity(func, method, where), is_async, func)
+    try:
+        signature = read_signature(func, method, where, segment_names)
+        if signature is None:
+            arity = handler_arity(func, method, where)
+            return Handler(method, func, arity, is_async, func)
+    except RouteTreeError as exc:
+        location = code_location(func)  # the handler's def, not the file's top
+        if location is not None:
+            locate(exc, *location)
+        raise
     # Only typed handlers need the wrapper, and pydantic with it.
     from .._typed._handler import typed_handler
 

@@ -11,7 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._config._file import find_config_file
-from .._instrumentation import Instrumentation, load_instrumentation
+from .._errors import RouteTreeError, locate
+from .._instrumentation import (
+    INSTRUMENTATION_FILE,
+    Instrumentation,
+    load_instrumentation,
+)
 from .._middleware import Middleware, load_middleware
 from ._discovery import discover_routes
 from ._loader import LoadedRoute, load_route
@@ -57,7 +62,8 @@ def load_project(project_dir: str | Path, *, use_manifest: bool = False) -> Proj
     Raises:
         RouteTreeError: No ``app/`` folder, an invalid tree, a route that fails to
             import or an invalid segment config; the message names the files and
-            the fix.
+            the fix. The error points at the file at fault
+            (`routetree._errors.user_location`).
     """
     directory = Path(project_dir).resolve()
     if str(directory) not in sys.path:
@@ -68,15 +74,24 @@ def load_project(project_dir: str | Path, *, use_manifest: bool = False) -> Proj
         validate_route_tree(definitions)
         ordered = sorted(definitions, key=precedence_key)
     config = _load_config_if_any(directory)
-    instrumentation = load_instrumentation(directory)
+    try:
+        instrumentation = load_instrumentation(directory)
+    except RouteTreeError as exc:
+        locate(exc, directory / INSTRUMENTATION_FILE)
+        raise
     middleware = load_middleware(directory)
     routes = [load_route(directory, d) for d in ordered]
     return Project(directory, routes, instrumentation, config, middleware)
 
 
 def _load_config_if_any(directory: Path) -> ProjectConfig | None:
-    if find_config_file(directory) is None:
+    config_file = find_config_file(directory)
+    if config_file is None:
         return None
     from .._config._loading import load_config  # imports pydantic: only when needed
 
-    return load_config(directory)
+    try:
+        return load_config(directory)
+    except RouteTreeError as exc:
+        locate(exc, config_file)
+        raise

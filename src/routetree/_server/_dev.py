@@ -26,9 +26,8 @@ from rich.text import Text
 from watchfiles import Change, DefaultFilter, watch
 
 from .._config._file import CONFIG_FILE_NAMES
-from .._error_responses import internal_error_response
+from .._error_responses import internal_error_for
 from .._headers import Headers
-from .._hosts import is_local_request
 from ._console import stdout_console
 from ._serve import spawn_worker, stop_worker
 
@@ -93,12 +92,7 @@ class BrokenProjectApp:
             return
         if scope["type"] != "http":
             return
-        headers = Headers(scope["headers"])
-        response = internal_error_response(
-            self.error,
-            dev=is_local_request(headers),  # never to another site's page
-            html="text/html" in headers.get("accept", ""),
-        )
+        response = internal_error_for(self.error, Headers(scope["headers"]), dev=True)
         await response.send(send, head_only=scope["method"] == "HEAD")
 
 
