@@ -258,7 +258,9 @@ def create_app(
 
     Loads the project's ``.env`` files, then discovers, validates and imports every
     ``app/**/route.py`` and ``instrumentation.py`` now, so a broken tree fails here, not
-    on the first request. Serve the result with any ASGI server::
+    on the first request. With ``dev``, a route file that fails to import breaks only
+    its own route, which answers 500 with the error; the other routes are served.
+    Serve the result with any ASGI server::
 
         # asgi.py
         from routetree import create_app
@@ -274,10 +276,11 @@ def create_app(
             instead of walking the tree (``routetree start`` does).
 
     Raises:
-        RouteTreeError: The tree is invalid or a route fails to import; the message
-            names the files and the fix.
+        RouteTreeError: The tree is invalid or a route fails to import (without
+            ``dev``); the message names the files and the fix.
     """
     directory = Path(project_dir).resolve()
     find_app_dir(directory)
     load_env(directory, mode or ("development" if dev else "production"))
-    return RouteTreeApp(load_project(directory, use_manifest=use_manifest), dev=dev)
+    project = load_project(directory, use_manifest=use_manifest, isolate_failures=dev)
+    return RouteTreeApp(project, dev=dev)

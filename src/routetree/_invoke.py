@@ -76,6 +76,10 @@ class CompiledRoute:
     ``Allow`` header value: the exported methods, plus OPTIONS, plus HEAD when GET
     exists, sorted. ``max_body_size`` and ``form_limits`` are the route's own segment
     config where it sets them, else the app's defaults.
+
+    A route whose file failed to load (dev mode only, see `LoadedRoute.error`) answers
+    every method with the 500 of its error; its methods, and so ``Allow``, are
+    unknown.
     """
 
     __slots__ = (
@@ -102,6 +106,9 @@ class CompiledRoute:
         if "GET" in self.handlers and "HEAD" not in self.handlers:
             self.handlers["HEAD"] = self.handlers["GET"]
         self.allow = ", ".join(sorted({*self.handlers, "OPTIONS"}))
+        if loaded.error is not None:
+            self.handlers = _failed_load_handlers(loaded.error)
+            self.allow = ""
         size = loaded.config.max_body_size
         self.max_body_size = default_max_body_size if size is None else size
         self.form_limits = loaded.config.form_limits(default_form_limits)
@@ -112,6 +119,16 @@ class CompiledRoute:
             for method, handler in self.handlers.items()
             if handler.is_async and self.max_duration is None
         )
+
+
+def _failed_load_handlers(error: Exception) -> dict[str, Handler]:
+    """Every method of a route whose file failed to load answers its error."""
+    from ._routing._loader import HTTP_METHODS, Handler
+
+    async def answer(request: Request) -> Response:
+        return internal_error_for(error, request.headers, dev=True)
+
+    return {method: Handler(method, answer, 1, True) for method in HTTP_METHODS}
 
 
 class Outcome(NamedTuple):

@@ -42,6 +42,7 @@ __all__ = [
     "Handler",
     "LoadedRoute",
     "ProjectFileKind",
+    "failed_route",
     "import_project_file",
     "load_route",
     "module_name_for",
@@ -81,13 +82,20 @@ class Handler:
 
 @dataclass(frozen=True, slots=True)
 class LoadedRoute:
-    """A route file after import: its handlers, segment config and lint warnings."""
+    """A route file after import: its handlers, segment config and lint warnings.
+
+    Attributes:
+        error: Why the file failed to load, in dev mode only (`load_project` with
+            ``isolate_failures``): the route then has no handlers, and answers every
+            request with this error.
+    """
 
     definition: RouteDefinition
     module_name: str
     handlers: dict[str, Handler]
     config: SegmentConfig
     warnings: list[str] = field(default_factory=list)
+    error: RouteTreeError | None = None
 
     @property
     def kind(self) -> str:
@@ -166,6 +174,22 @@ def load_route(project_dir: Path, definition: RouteDefinition) -> LoadedRoute:
         handlers,
         config,
         _lint(module, where),
+    )
+
+
+def failed_route(
+    project_dir: Path, definition: RouteDefinition, error: RouteTreeError
+) -> LoadedRoute:
+    """The stand-in for a route whose file failed to load, in dev mode.
+
+    It stays in the tree, so its URL answers the error (a 500), not a 404.
+    """
+    return LoadedRoute(
+        definition,
+        module_name_for(project_dir, definition.relative_file),
+        {},
+        SegmentConfig(),
+        error=error,
     )
 
 

@@ -1,6 +1,9 @@
 """Load a whole project.
 
-Discover, validate and import every route, once, before serving.
+Discover, validate and import every route, once, before serving. In dev mode
+(``isolate_failures``) a route file that fails to load breaks only its own route;
+anything else (the tree, the config, ``middleware.py``, ``instrumentation.py``) is
+the whole project's failure, as in production.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from .._instrumentation import (
 )
 from .._middleware import Middleware, load_middleware
 from ._discovery import discover_routes
-from ._loader import LoadedRoute, load_route
+from ._loader import LoadedRoute, failed_route, load_route
 from ._manifest import read_manifest
 from ._routetable import precedence_key, validate_route_tree
 
@@ -46,8 +49,18 @@ class Project:
         """Every lint warning of every route file (lowercase names, no handler...)."""
         return [warning for route in self.routes for warning in route.warnings]
 
+    @property
+    def failed_routes(self) -> list[LoadedRoute]:
+        """The routes whose file failed to load (only in dev mode)."""
+        return [route for route in self.routes if route.error is not None]
 
-def load_project(project_dir: str | Path, *, use_manifest: bool = False) -> Project:
+
+def load_project(
+    project_dir: str | Path,
+    *,
+    use_manifest: bool = False,
+    isolate_failures: bool = False,
+) -> Project:
     """Discover, validate and import the routes of the project in ``project_dir``.
 
     The project folder is put on `sys.path` first, so route files import shared code
@@ -58,6 +71,9 @@ def load_project(project_dir: str | Path, *, use_manifest: bool = False) -> Proj
         use_manifest: Take the route list from a fresh ``.routetree/`` manifest
             (written by ``routetree build``) instead of walking and validating the
             tree; a missing or stale manifest is ignored.
+        isolate_failures: Keep a route whose file fails to load in the tree, with
+            the error (`LoadedRoute.error`), instead of raising: ``routetree dev``
+            serves the other routes.
 
     Raises:
         RouteTreeError: No ``app/`` folder, an invalid tree, a route that fails to
@@ -80,7 +96,14 @@ def load_project(project_dir: str | Path, *, use_manifest: bool = False) -> Proj
         locate(exc, directory / INSTRUMENTATION_FILE)
         raise
     middleware = load_middleware(directory)
-    routes = [load_route(directory, d) for d in ordered]
+    routes: list[LoadedRoute] = []
+    for definition in ordered:
+        try:
+            routes.append(load_route(directory, definition))
+        except RouteTreeError as exc:
+            if not isolate_failures:
+                raise
+            routes.append(failed_route(directory, definition, exc))
     return Project(directory, routes, instrumentation, config, middleware)
 
 

@@ -7,10 +7,13 @@ after a change to a Python file, a ``.env*`` file, ``routetree.toml`` or
 listening socket stays open throughout, so a client polling during a reload waits
 instead of failing.
 
-A project that fails to load (a syntax error, a failing import, a conflicting tree)
-does not stop the server: requests answer 500 with the error and its traceback, as
-JSON, or as an HTML page when the client accepts ``text/html``, until the next good
-save.
+A route file that fails to load (a syntax error, a failing import, a handler
+routetree cannot call) breaks only its own route: requests to it answer 500 with the
+error and its traceback, as JSON, or as an HTML page when the client accepts
+``text/html``, until the next good save, and every other route answers as usual. A
+project that fails to load as a whole (a conflicting tree, a broken config,
+``middleware.py`` or ``instrumentation.py``) does not stop the server either: every
+request answers that 500.
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 ``routetree dev`` runs one worker and replaces it after every change;
 ``routetree start --workers N`` runs N. Each worker loads the project (and its ``.env``
 files) itself, so a reloaded worker sees the files as they are now. In dev mode a
-project that fails to load does not stop the worker: it serves `BrokenProjectApp`,
-which shows the error on every request until the next save.
+route file that fails to load breaks only its route, and a project that fails to load
+does not stop the worker: it serves `BrokenProjectApp`, which shows the error on every
+request until the next save.
 """
 
 from __future__ import annotations
@@ -51,7 +52,18 @@ def main(argv: list[str] | None = None) -> None:
         limits = project_limits(built.project.config)
         routes = len(built.project.routes)
         noun = "route" if routes == 1 else "routes"
-        stdout_console().print(Text(f"✓ Ready: {routes} {noun}", style="green"))
+        failed = built.project.failed_routes
+        broken = f" ({len(failed)} failed to load)" if failed else ""
+        stdout_console().print(Text(f"✓ Ready: {routes} {noun}{broken}", style="green"))
+        sys.stdout.flush()  # before the errors, which go to stderr
+        for route in failed:
+            print_error(str(route.error))
+            stdout_console().print(
+                Text(
+                    f"  Requests to {route.definition.path} answer 500 with this "
+                    "error until the next save."
+                )
+            )
         app = built
     except RouteTreeError as exc:
         print_error(str(exc))
