@@ -535,6 +535,30 @@ def test_real_build_of_a_broken_tree_is_one_clear_error(
     assert not (project / ".routetree" / "manifest.json").exists()
 
 
+def test_real_build_warns_of_method_names_in_another_case_it_defines(
+    make_project: MakeProject,
+) -> None:
+    project = make_project(
+        {
+            "lib/sql.py": "def delete(table):\n    return table\n",
+            "app/api/posts/route.py": (
+                "from lib.sql import delete\n\nfrom routetree import Response\n\n\n"
+                "class Post:\n    pass\n\n\n"
+                "async def GET():\n    return Response(delete('posts'))\n\n\n"
+                "async def Patch():\n    return Response('never')\n"
+            ),
+        }
+    )
+    result = _run("build", str(project))
+    assert result.returncode == 0, result.stderr
+    text = " ".join(result.stdout.split())  # as printed, wrapped to the terminal
+    assert text.count("⚠") == 1, result.stdout  # not the imported delete, nor Post
+    assert (
+        "⚠ Detected mixed-case method 'Patch' in 'app/api/posts/route.py'. Export "
+        "the uppercase 'PATCH' method name to fix this error."
+    ) in text
+
+
 def test_real_build_table_keeps_long_paths_on_one_line(
     make_project: MakeProject,
 ) -> None:

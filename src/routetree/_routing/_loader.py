@@ -44,6 +44,7 @@ __all__ = [
     "ProjectFileKind",
     "failed_route",
     "import_project_file",
+    "is_defined_function",
     "load_route",
     "module_name_for",
 ]
@@ -272,14 +273,15 @@ def _import_file(name: str, file: Path, where: str) -> ModuleType:
 
 def _lint(module: ModuleType, where: str) -> list[str]:
     warnings: list[str] = []
-    exported = False
-    for method in HTTP_METHODS:
-        if callable(getattr(module, method, None)):
-            exported = True
-        lower = method.lower()
-        if callable(module.__dict__.get(lower)):
+    exported = any(callable(getattr(module, m, None)) for m in HTTP_METHODS)
+    for name, value in vars(module).items():
+        method = name.upper()
+        if method == name or method not in HTTP_METHODS:
+            continue
+        if is_defined_function(value, module):
+            kind = "lowercase" if name == name.lower() else "mixed-case"
             warnings.append(
-                f"Detected lowercase method '{lower}' in '{where}'. Export the "
+                f"Detected {kind} method '{name}' in '{where}'. Export the "
                 f"uppercase '{method}' method name to fix this error."
             )
     if not exported:
@@ -290,3 +292,16 @@ def _lint(module: ModuleType, where: str) -> list[str]:
     for warning in warnings:
         logger.warning(warning)
     return warnings
+
+
+def is_defined_function(value: object, module: ModuleType) -> bool:
+    """Whether ``value`` is a function the project file ``module`` defines itself.
+
+    A name-based lint warns only for these: an imported function (``from sqlalchemy
+    import delete``) is meant, and so is a class (``class Post(BaseModel)``).
+    """
+    return (
+        callable(value)
+        and not isinstance(value, type)
+        and getattr(value, "__module__", None) == module.__name__
+    )
