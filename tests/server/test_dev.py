@@ -306,6 +306,19 @@ def test_start_still_refuses_a_project_with_a_broken_route_file(
             {
                 "app/api/x/route.py": OK_ROUTE,
                 "middleware.py": (
+                    "config = {'matchers': ['/api/:path*']}\n\n\n"
+                    "def middleware(request):\n    return None\n"
+                ),
+            },
+            "middleware.py",
+            None,
+            'did you mean "matcher"?',
+            id="middleware-config",
+        ),
+        pytest.param(
+            {
+                "app/api/x/route.py": OK_ROUTE,
+                "middleware.py": (
                     "from routetree import Response\n\nsecret = settings.SECRET\n"
                 ),
             },
