@@ -18,6 +18,7 @@ from .._errors import RouteTreeError, locate
 from .._instrumentation import (
     INSTRUMENTATION_FILE,
     Instrumentation,
+    hook_name_warnings,
     load_instrumentation,
 )
 from .._middleware import Middleware, load_middleware
@@ -43,11 +44,17 @@ class Project:
     # the config needs pydantic, which such a project never imports.
     config: ProjectConfig | None = None
     middleware: Middleware | None = None
+    file_warnings: tuple[str, ...] = ()
 
     @property
     def warnings(self) -> list[str]:
-        """Every lint warning of every route file (lowercase names, no handler...)."""
-        return [warning for route in self.routes for warning in route.warnings]
+        """Every lint warning: of the project's files, then of each route file.
+
+        ``instrumentation.py`` defining a misspelled hook, a route file with a
+        lowercase method name or no handler...
+        """
+        routes = [warning for route in self.routes for warning in route.warnings]
+        return [*self.file_warnings, *routes]
 
     @property
     def failed_routes(self) -> list[LoadedRoute]:
@@ -104,7 +111,15 @@ def load_project(
             if not isolate_failures:
                 raise
             routes.append(failed_route(directory, definition, exc))
-    return Project(directory, routes, instrumentation, config, middleware)
+    file_warnings = hook_name_warnings(directory) if instrumentation else []
+    return Project(
+        directory,
+        routes,
+        instrumentation,
+        config,
+        middleware,
+        tuple(file_warnings),
+    )
 
 
 def _load_config_if_any(directory: Path) -> ProjectConfig | None:
