@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -765,3 +768,71 @@ def test_handle_error_answers_the_configured_paths_errors(
     assert wrong_method.status_code == 405
     assert wrong_method.json() == {"status": 405, "path": "/api/hello"}
     assert wrong_method.headers["allow"] == "GET, HEAD, OPTIONS"
+
+
+MISSPELLED_HOOKS = """
+from lib.hooks import Register
+
+
+def Shutdown():
+    pass
+
+
+async def onRequestError(error, request, context):
+    pass
+
+
+def on_request_errors(error, request, context):
+    pass
+
+
+def handleError(error, request):
+    pass
+
+
+def registry():
+    return {}
+
+
+def _register():
+    pass
+
+
+def register():
+    pass
+"""
+
+
+def test_build_warns_of_functions_named_almost_like_a_hook(
+    make_project: MakeProject,
+) -> None:
+    project = make_project(
+        {
+            "app/api/x/route.py": NOT_REPORTED_ROUTE,
+            "lib/hooks.py": "def Register():\n    pass\n",
+            "instrumentation.py": MISSPELLED_HOOKS,
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "routetree", "build", str(project)],
+        capture_output=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    text = " ".join(result.stdout.split())  # as printed, wrapped to the terminal
+    expected = [
+        ("Shutdown", "shutdown"),
+        ("onRequestError", "on_request_error"),
+        ("on_request_errors", "on_request_error"),
+        ("handleError", "handle_error"),
+    ]
+    for name, hook in expected:
+        assert (
+            f"⚠ instrumentation.py defines {name}(), which routetree never calls. "
+            f"Rename it to {hook}() if it is meant as that hook."
+        ) in text, result.stdout
+    # Not the imported Register, the helper registry() or the private _register().
+    assert text.count("⚠") == len(expected), result.stdout

@@ -13,13 +13,15 @@ import time
 from typing import TYPE_CHECKING
 
 import anyio
+import httpx
 import pytest
 
 from routetree._invoke import call_user_code, is_async_callable
-from routetree.testing import AsyncTestClient, TestClient
+from routetree.testing import AsyncTestClient, LiveServer, TestClient, live_server
+from tests.conftest import APPS
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable
+    from collections.abc import Awaitable, Callable, Iterator
 
     from tests.conftest import MakeProject
 
@@ -540,3 +542,57 @@ def _plain_function() -> None:
 )
 def test_is_async_callable(func: object, expected: bool) -> None:
     assert is_async_callable(func) is expected
+
+
+# --- decorated handlers: the wrapper's arity ------------------------------------------
+
+DECORATED = APPS / "decorated"
+
+
+@pytest.fixture(scope="module")
+def decorated_server() -> Iterator[LiveServer]:
+    """``routetree start tests/apps/decorated`` (it fails to start if build refuses)."""
+    with live_server(DECORATED) as server:
+        yield server
+
+
+def test_a_wrapper_adding_an_argument_is_called_with_its_own_arity(
+    decorated_server: LiveServer,
+) -> None:
+    response = httpx.get(
+        f"{decorated_server}/api/auth/7", headers={"x-user": "ada"}, timeout=10
+    )
+    assert response.status_code == 200
+    assert response.json() == {"user": "ada", "id": "7"}
+
+
+def test_a_two_argument_wrapper_of_a_one_argument_handler_gets_two(
+    decorated_server: LiveServer,
+) -> None:
+    response = httpx.get(f"{decorated_server}/api/timed", timeout=10)
+    assert (response.status_code, response.text) == (200, "GET")
+    assert response.headers["x-timed"] == "1"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "text"),
+    [
+        pytest.param("GET", "/api/passing/3", "GET", id="one-argument"),
+        pytest.param("POST", "/api/passing/3", "3", id="two-arguments"),
+        pytest.param("GET", "/api/zero", "no arguments", id="no-arguments"),
+    ],
+)
+def test_a_pass_through_wrapper_takes_the_wrapped_arity(
+    decorated_server: LiveServer, method: str, path: str, text: str
+) -> None:
+    response = httpx.request(method, f"{decorated_server}{path}", timeout=10)
+    assert (response.status_code, response.text) == (200, text)
+    if path != "/api/zero":
+        assert response.headers["x-passed"] == "1"
+
+
+def test_a_plain_def_wrapper_returning_a_coroutine_is_awaited(
+    decorated_server: LiveServer,
+) -> None:
+    response = httpx.get(f"{decorated_server}/api/sync", timeout=10)
+    assert (response.status_code, response.text) == (200, "/api/sync")

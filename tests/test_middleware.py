@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from typing import TYPE_CHECKING, cast
 
+import httpx
 import pytest
 
 from routetree._config._conditions import Condition
@@ -15,9 +19,12 @@ from routetree._middleware import (
     compile_matcher,
     load_middleware,
 )
+from routetree.testing import live_server
 from tests.config.test_conditions import FakeRequest
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from routetree._request import Request
     from tests.conftest import MakeProject
 
@@ -195,3 +202,96 @@ async def test_middleware_runs_async_on_the_loop_and_sync_in_a_thread(
     assert result["request"] == "the request"
     assert result["on_loop"] is on_loop
     assert (result["thread"] == threading.get_ident()) is on_loop
+
+
+# --- the keys of config ---------------------------------------------------------------
+
+GUARDED = """
+from routetree import Response
+
+config = {config}
+
+
+def middleware(request):
+    return Response("guarded", status=401)
+"""
+OPEN_ROUTE = (
+    "from routetree import Response\n\n\ndef GET():\n    return Response('open')\n"
+)
+
+
+def _build(project: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "routetree", "build", str(project)],
+        capture_output=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("config", "fix"),
+    [
+        pytest.param(
+            "{'matchers': ['/api/admin/:path*']}",
+            "unknown key 'matchers' in config: did you mean \"matcher\"?",
+            id="matchers",
+        ),
+        pytest.param(
+            "{'Matcher': '/api/admin/:path*'}",
+            "unknown key 'Matcher' in config: did you mean \"matcher\"?",
+            id="Matcher",
+        ),
+        pytest.param(
+            "{'matcher': '/api/admin/:path*', 'paths': ['/x']}",
+            "unknown key 'paths' in config: the key is \"matcher\".",
+            id="another-key",
+        ),
+    ],
+)
+def test_an_unknown_config_key_fails_the_build_naming_the_fix(
+    make_project: MakeProject, config: str, fix: str
+) -> None:
+    project = make_project(
+        {
+            "app/api/admin/route.py": OPEN_ROUTE,
+            "middleware.py": GUARDED.format(config=config),
+        }
+    )
+    result = _build(project)
+    assert result.returncode == 1
+    message = " ".join(result.stderr.split())
+    assert message.startswith(f"Error: middleware.py: {fix}"), result.stderr
+    assert 'Write config = {"matcher": [...]}' in message
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        pytest.param(
+            "{'matcher': '/api/admin/:path*', 'runtime': 'nodejs'}", id="runtime"
+        ),
+        pytest.param(
+            "{'matcher': '/api/admin/:path*', 'regions': ['iad1']}", id="regions"
+        ),
+    ],
+)
+def test_nextjs_deployment_keys_are_accepted(
+    make_project: MakeProject, config: str
+) -> None:
+    project = make_project(
+        {
+            "app/api/admin/route.py": OPEN_ROUTE,
+            "app/api/open/route.py": OPEN_ROUTE,
+            "middleware.py": GUARDED.format(config=config),
+        }
+    )
+    assert _build(project).returncode == 0
+    with live_server(project) as server:
+        guarded = httpx.get(f"{server}/api/admin", timeout=10)
+        open_ = httpx.get(f"{server}/api/open", timeout=10)
+    assert (guarded.status_code, guarded.text) == (401, "guarded")
+    assert (open_.status_code, open_.text) == (200, "open")

@@ -58,10 +58,10 @@ import anyio
 from ._compression import GzipSend, accepts_gzip
 from ._config._env import Mode, load_env
 from ._dispatch import Dispatcher
-from ._error_responses import internal_error_response
+from ._error_responses import internal_error_for
 from ._forms import DEFAULT_FORM_LIMITS, FormLimits
 from ._headers import Headers
-from ._hosts import DEV_ALLOWED_HOSTS, HostPolicy, is_local_request
+from ._hosts import DEV_ALLOWED_HOSTS, HostPolicy
 from ._invoke import CompiledRoute
 from ._openapi._serving import openapi_routes
 from ._path_checks import METHODS, target_error, trailing_slash_redirect
@@ -166,12 +166,7 @@ class RouteTreeApp:
         if not self._started:  # start-up failed in dev, or the server skips lifespan
             failure = self._startup_error or await self._start_for_request()
             if failure is not None:
-                headers = Headers(scope["headers"])
-                page = internal_error_response(
-                    failure,
-                    dev=is_local_request(headers),
-                    html="text/html" in headers.get("accept", ""),
-                )
+                page = internal_error_for(failure, Headers(scope["headers"]), dev=True)
                 await page.send(send, head_only=scope["method"] == "HEAD")
                 return
         # Stage 1. One pass over the headers finds the Host and whether to gzip.
@@ -293,7 +288,9 @@ def create_app(
 
     Loads the project's ``.env`` files, then discovers, validates and imports every
     ``app/**/route.py`` and ``instrumentation.py`` now, so a broken tree fails here, not
-    on the first request. Serve the result with any ASGI server::
+    on the first request. With ``dev``, a route file that fails to import breaks only
+    its own route, which answers 500 with the error; the other routes are served.
+    Serve the result with any ASGI server::
 
         # asgi.py
         from routetree import create_app
@@ -309,10 +306,11 @@ def create_app(
             instead of walking the tree (``routetree start`` does).
 
     Raises:
-        RouteTreeError: The tree is invalid or a route fails to import; the message
-            names the files and the fix.
+        RouteTreeError: The tree is invalid or a route fails to import (without
+            ``dev``); the message names the files and the fix.
     """
     directory = Path(project_dir).resolve()
     find_app_dir(directory)
     load_env(directory, mode or ("development" if dev else "production"))
-    return RouteTreeApp(load_project(directory, use_manifest=use_manifest), dev=dev)
+    project = load_project(directory, use_manifest=use_manifest, isolate_failures=dev)
+    return RouteTreeApp(project, dev=dev)

@@ -180,7 +180,7 @@ class Dispatcher:
                             response, error, cause = result, None, None
                         else:
                             response, error, cause = result_outcome(
-                                route, request, result
+                                route, request, result, handler, dev=self.dev
                             )
                 else:
                     response, error, cause = await run_handler(

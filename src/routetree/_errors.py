@@ -23,18 +23,24 @@
 
 Every `RouteTreeError` message names the files involved and how to fix the problem.
 `user_traceback` formats the traceback of a user's exception for them to read, in an
-import error's message and on the dev-mode 500 page.
+import error's message and on the dev-mode 500 page; `user_location` is the file and
+line that page points at: the innermost frame of the user's own code, or where
+`locate` said the fault is when routetree itself raised the error.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
+import sys
 import traceback
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
+    from pathlib import Path
 
     from ._response import Response
 
@@ -48,12 +54,18 @@ __all__ = [
     "RouteConflictError",
     "RouteImportError",
     "RouteTreeError",
+    "code_location",
+    "is_user_file",
+    "locate",
     "reason_phrase",
+    "user_location",
     "user_traceback",
 ]
 
 # With the separator, so a sibling folder such as routetree_extras/ is not routetree's.
 _PACKAGE_DIR = os.path.dirname(__file__) + os.sep
+# Set by `locate` on an exception routetree raises about a place in the user's code.
+_LOCATION_ATTRIBUTE = "_routetree_location"
 
 
 #: Python's phrases for these changed in 3.13 ("Unprocessable Entity" before it);
@@ -80,17 +92,110 @@ def user_traceback(exc: BaseException, *, chain: bool = True) -> str:
     """Format ``exc`` and its traceback as Python does, without routetree's frames.
 
     Frames of routetree's own modules (its subpackages too) and importlib's
-    ``<frozen ...>`` frames say nothing to the developer reading it, and are left out
-    of the traceback of ``exc``. With ``chain``, its cause or context comes first, as
-    Python prints them.
+    ``<frozen ...>`` frames say nothing to the developer reading it, and are left out,
+    of ``exc`` and of every exception chained to it or grouped in it alike. With
+    ``chain``, its cause or context comes first, as Python prints them.
     """
     summary = traceback.TracebackException.from_exception(exc)
-    summary.stack = traceback.StackSummary.from_list(
-        frame
-        for frame in summary.stack
-        if not frame.filename.startswith(("<frozen", _PACKAGE_DIR))
-    )
+    pending = [summary]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        current.stack = traceback.StackSummary.from_list(
+            frame for frame in current.stack if not _is_own_frame(frame.filename)
+        )
+        pending += [e for e in (current.__cause__, current.__context__) if e]
+        pending += current.exceptions or ()
     return "".join(summary.format(chain=chain))
+
+
+def _is_own_frame(filename: str) -> bool:
+    return filename.startswith(("<frozen", _PACKAGE_DIR))
+
+
+def is_user_file(filename: str) -> bool:
+    """Whether code in ``filename`` is the user's own, not a library's.
+
+    A frame is the user's unless it is routetree's, the standard library's, an
+    installed package's (``site-packages``), or has no file (``<frozen ...>``,
+    ``<string>``).
+    """
+    if not filename or filename.startswith(("<", _PACKAGE_DIR)):
+        return False
+    return not filename.startswith(_library_dirs()) and not os.path.realpath(
+        filename
+    ).startswith(_library_dirs())
+
+
+@functools.cache
+def _library_dirs() -> tuple[str, ...]:
+    """The folders of the standard library and of installed packages."""
+    import site  # only when an error is shown
+    import sysconfig
+
+    base = {"base": sys.base_prefix, "platbase": sys.base_exec_prefix}
+    folders = [
+        path
+        for key in ("stdlib", "platstdlib", "purelib", "platlib")
+        for path in (sysconfig.get_path(key), sysconfig.get_path(key, vars=base))
+    ]
+    folders += site.getsitepackages() if hasattr(site, "getsitepackages") else []
+    folders.append(site.getusersitepackages())
+    found = {os.path.join(f, "") for f in folders if f}
+    found |= {os.path.join(os.path.realpath(f), "") for f in found}
+    return tuple(sorted(found))
+
+
+def locate(exc: BaseException, file: str | Path, line: int | None = None) -> None:
+    """Say where in the project ``exc`` is about, unless something said so already.
+
+    For an error routetree raises itself (a route conflict, a handler it cannot call,
+    a returned value that fits no response), where no frame of the user's code is in
+    the traceback; `user_location` reads it.
+    """
+    if getattr(exc, _LOCATION_ATTRIBUTE, None) is None:
+        setattr(exc, _LOCATION_ATTRIBUTE, (str(file), line))
+
+
+def code_location(func: object) -> tuple[str, int] | None:
+    """The file and first line of a function's definition, through decorators."""
+    while True:
+        target = inspect.unwrap(func)  # type: ignore[arg-type]
+        if not isinstance(target, functools.partial):
+            break
+        func = target.func
+    if not (inspect.isfunction(target) or inspect.ismethod(target)):
+        target = getattr(type(target), "__call__", target)  # noqa: B004
+    code = getattr(getattr(target, "__func__", target), "__code__", None)
+    if code is None:
+        return None
+    return code.co_filename, code.co_firstlineno
+
+
+def user_location(exc: BaseException) -> tuple[str | None, int | None]:
+    """The file and line in the user's code that ``exc`` comes from.
+
+    In this order: a syntax error's own position; where `locate` said; the innermost
+    frame of the user's code (`is_user_file`); else the innermost frame, unless
+    ``exc`` is a `RouteTreeError`, which routetree raised itself and whose message
+    names the files (then none).
+    """
+    if isinstance(exc, SyntaxError) and exc.filename and exc.filename[0] != "<":
+        return exc.filename, exc.lineno
+    located = getattr(exc, _LOCATION_ATTRIBUTE, None)
+    if located is not None:
+        file, line = located
+        return file, line
+    frames = traceback.extract_tb(exc.__traceback__)
+    for frame in reversed(frames):
+        if is_user_file(frame.filename):
+            return frame.filename, frame.lineno
+    if frames and not isinstance(exc, RouteTreeError):
+        return frames[-1].filename, frames[-1].lineno
+    return None, None
 
 
 class RouteTreeError(Exception):

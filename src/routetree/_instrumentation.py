@@ -27,18 +27,23 @@ answer routetree makes once it has a `Request` (`Instrumentation.answer_error`):
 `HTTPError` of a 4xx, the exception of a 500. A `Response` it returns is sent instead;
 None, or an error inside it, keeps routetree's answer. ``shutdown`` (beyond Next.js
 too) runs at the ASGI lifespan shutdown, after the server has drained.
+
+A public function whose name is close to a hook's (``Register``, ``onRequestError``,
+``on_request_errors``) is never called: `hook_name_warnings` says so.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ._errors import ControlFlowSignal, HTTPError, RouteImportError
 from ._invoke import call_user_code, is_handler_failure
 from ._response import MiddlewareDirective, Response
-from ._routing._loader import import_project_file
+from ._routing._loader import import_project_file, is_defined_function, module_name_for
+from ._spelling import close_match
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -46,7 +51,13 @@ if TYPE_CHECKING:
 
     from ._request import Request
 
-__all__ = ["INSTRUMENTATION_FILE", "Instrumentation", "load_instrumentation"]
+__all__ = [
+    "HOOK_NAMES",
+    "INSTRUMENTATION_FILE",
+    "Instrumentation",
+    "hook_name_warnings",
+    "load_instrumentation",
+]
 
 INSTRUMENTATION_FILE = "instrumentation.py"
 logger = logging.getLogger("routetree")
@@ -179,3 +190,33 @@ def load_instrumentation(project_dir: Path) -> Instrumentation | None:
             )
         hooks[name] = hook
     return Instrumentation(**hooks)
+
+
+#: Every function of instrumentation.py that routetree calls.
+HOOK_NAMES = frozenset({"register", "on_request_error", "shutdown", "handle_error"})
+
+
+def hook_name_warnings(project_dir: Path) -> list[str]:
+    """Warn of each public function of instrumentation.py named almost like a hook.
+
+    Only functions the file defines count (an imported helper is not a hook), and
+    only names close to a hook's (`routetree._spelling.close_match`). Each warning is
+    logged and returned.
+    """
+    name = module_name_for(project_dir, INSTRUMENTATION_FILE, "instrumentation")
+    module = sys.modules.get(name)
+    if module is None:
+        return []
+    warnings: list[str] = []
+    for attribute, value in vars(module).items():
+        if attribute.startswith("_") or not is_defined_function(value, module):
+            continue
+        hook = None if attribute in HOOK_NAMES else close_match(attribute, HOOK_NAMES)
+        if hook is not None:
+            warnings.append(
+                f"{INSTRUMENTATION_FILE} defines {attribute}(), which routetree never "
+                f"calls. Rename it to {hook}() if it is meant as that hook."
+            )
+    for warning in warnings:
+        logger.warning(warning)
+    return warnings

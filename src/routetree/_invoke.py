@@ -7,7 +7,7 @@ what is raised, becomes a response here:
 - a `Response` is sent as is; a `ControlFlowSignal` (``not_found()``, ``redirect()``)
   sends its response; an `HTTPError` becomes its JSON error body;
 - anything else returned is a 500, logged as "No response is returned from route
-  handler";
+  handler" (in dev mode the body says so too);
 - any other exception is a 500 (logged with its traceback; in dev mode also in the
   body), ``SystemExit`` (``sys.exit()``) and a ``CancelledError`` the handler raised
   itself included;
@@ -31,14 +31,15 @@ from typing import TYPE_CHECKING, NamedTuple
 import anyio
 import anyio.to_thread
 
-from ._error_responses import (
-    error_response,
-    http_error_response,
-    internal_error_response,
+from ._error_responses import http_error_response, internal_error_for
+from ._errors import (
+    ControlFlowSignal,
+    HTTPError,
+    RouteImportError,
+    code_location,
+    locate,
 )
-from ._errors import ControlFlowSignal, HTTPError, RouteImportError
 from ._forms import DEFAULT_FORM_LIMITS, FormLimits
-from ._hosts import is_local_request
 from ._request import ClientDisconnectedError, RouteContext
 from ._response import MiddlewareDirective, Response
 
@@ -52,6 +53,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CompiledRoute",
     "Outcome",
+    "call_signature",
     "call_user_code",
     "failure_outcome",
     "handler_args",
@@ -61,6 +63,7 @@ __all__ = [
     "result_outcome",
     "run_after_callbacks",
     "run_handler",
+    "signature_owner",
 ]
 
 logger = logging.getLogger("routetree")
@@ -73,6 +76,10 @@ class CompiledRoute:
     ``Allow`` header value: the exported methods, plus OPTIONS, plus HEAD when GET
     exists, sorted. ``max_body_size`` and ``form_limits`` are the route's own segment
     config where it sets them, else the app's defaults.
+
+    A route whose file failed to load (dev mode only, see `LoadedRoute.error`) answers
+    every method with the 500 of its error; its methods, and so ``Allow``, are
+    unknown.
     """
 
     __slots__ = (
@@ -99,6 +106,9 @@ class CompiledRoute:
         if "GET" in self.handlers and "HEAD" not in self.handlers:
             self.handlers["HEAD"] = self.handlers["GET"]
         self.allow = ", ".join(sorted({*self.handlers, "OPTIONS"}))
+        if loaded.error is not None:
+            self.handlers = _failed_load_handlers(loaded.error)
+            self.allow = ""
         size = loaded.config.max_body_size
         self.max_body_size = default_max_body_size if size is None else size
         self.form_limits = loaded.config.form_limits(default_form_limits)
@@ -109,6 +119,16 @@ class CompiledRoute:
             for method, handler in self.handlers.items()
             if handler.is_async and self.max_duration is None
         )
+
+
+def _failed_load_handlers(error: Exception) -> dict[str, Handler]:
+    """Every method of a route whose file failed to load answers its error."""
+    from ._routing._loader import HTTP_METHODS, Handler
+
+    async def answer(request: Request) -> Response:
+        return internal_error_for(error, request.headers, dev=True)
+
+    return {method: Handler(method, answer, 1, True) for method in HTTP_METHODS}
 
 
 class Outcome(NamedTuple):
@@ -144,15 +164,17 @@ def handler_arity(
 ) -> int:
     """How many of ``(request, context)`` ``func`` takes: 0, 1 or 2.
 
-    Read once, at start-up. ``*args`` takes both. Parameters named in ``typed`` (a
-    typed handler's inputs, passed by keyword) are not counted.
+    Read once, at start-up, from `call_signature`: a decorated handler is called
+    with the arity of the function routetree calls, the decorator's wrapper.
+    ``*args`` takes both. Parameters named in ``typed`` (a typed handler's inputs,
+    passed by keyword) are not counted.
 
     Raises:
         RouteImportError: A third positional parameter or a keyword-only one without
             a default: routetree could not pass it.
     """
     try:
-        signature = inspect.signature(func)
+        signature = call_signature(func)
     except (TypeError, ValueError):
         return 2
     positional = 0
@@ -184,8 +206,65 @@ def handler_arity(
     return min(positional, 2)
 
 
-def result_outcome(route: CompiledRoute, request: Request, result: object) -> Outcome:
-    """Turn what a handler returned into the response to send."""
+def call_signature(func: Callable[..., object]) -> inspect.Signature:
+    """The signature ``func`` is called with, decorators taken into account.
+
+    A decorator's wrapper (``functools.wraps``) is what routetree calls, so its own
+    parameters count, not the wrapped function's; only a pure pass-through wrapper,
+    ``(*args, **kwargs)``, lets the wrapped function's signature decide. A wrapper's
+    annotations are not its own (``functools.wraps`` copied the wrapped function's),
+    so a wrapper that is no pass-through has none: its typed inputs and response
+    model, if any, do not apply.
+
+    Raises:
+        TypeError, ValueError: ``func`` has no signature to read (a builtin).
+    """
+    func = signature_owner(func)
+    signature = inspect.signature(func, follow_wrapped=False)
+    if getattr(func, "__wrapped__", None) is None:
+        return signature
+    return signature.replace(
+        parameters=[
+            p.replace(annotation=p.empty) for p in signature.parameters.values()
+        ],
+        return_annotation=signature.empty,
+    )
+
+
+def signature_owner(func: Callable[..., object]) -> Callable[..., object]:
+    """The function whose signature decides how ``func`` is called (`call_signature`).
+
+    ``func`` itself, or through pure pass-through wrappers the function they wrap.
+    """
+    while True:
+        wrapped = getattr(func, "__wrapped__", None)
+        if wrapped is None or not _passes_through(func):
+            return func
+        func = wrapped
+
+
+def _passes_through(func: Callable[..., object]) -> bool:
+    try:
+        parameters = inspect.signature(func, follow_wrapped=False).parameters
+    except (TypeError, ValueError):
+        return False
+    kinds = [p.kind for p in parameters.values()]
+    return kinds == [inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD]
+
+
+def result_outcome(
+    route: CompiledRoute,
+    request: Request,
+    result: object,
+    handler: Handler | None = None,
+    *,
+    dev: bool = False,
+) -> Outcome:
+    """Turn what a handler returned into the response to send.
+
+    A value that is not a `Response` is a 500, logged; in dev mode its body says
+    why, pointing at ``handler``'s definition.
+    """
     if isinstance(result, Response):
         if not isinstance(result, MiddlewareDirective):
             return Outcome(result)
@@ -194,19 +273,18 @@ def result_outcome(route: CompiledRoute, request: Request, result: object) -> Ou
             f"{request.method}). It only works in middleware.py: return a Response "
             "from a route handler."
         )
-        logger.error(message)
-        return _internal_error(TypeError(message))
-    message = (
-        "No response is returned from route handler {} (method: {}, url: {}). Expected "
-        "a Response but received {!r}. Return a Response in all branches of the "
-        "handler."
-    ).format(*_where(route, request), type(result).__name__)
+    else:
+        message = (
+            "No response is returned from route handler {} (method: {}, url: {}). "
+            "Expected a Response but received {!r}. Return a Response in all "
+            "branches of the handler."
+        ).format(*_where(route, request), type(result).__name__)
     logger.error(message)
-    return _internal_error(TypeError(message))
-
-
-def _internal_error(error: TypeError) -> Outcome:
-    return Outcome(error_response(500), error, error)
+    error = TypeError(message)
+    where = None if handler is None else code_location(handler.endpoint)
+    if where is not None:
+        locate(error, *where)
+    return Outcome(internal_error_for(error, request.headers, dev=dev), error, error)
 
 
 def failure_outcome(
@@ -232,10 +310,7 @@ def failure_outcome(
         *_where(route, request),
         exc_info=exc,
     )
-    # Never show a traceback to a page of another site (DNS rebinding, CORS).
-    dev = dev and is_local_request(request.headers)
-    html = dev and "text/html" in request.headers.get("accept", "")
-    return Outcome(internal_error_response(exc, dev=dev, html=html), exc, exc)
+    return Outcome(internal_error_for(exc, request.headers, dev=dev), exc, exc)
 
 
 def is_handler_failure(exc: BaseException) -> bool:
@@ -305,7 +380,7 @@ async def run_handler(
                 return Outcome(http_error_response(cause), timeout, cause)
     except BaseException as exc:
         return failure_outcome(route, request, exc, dev=dev)
-    return result_outcome(route, request, result)
+    return result_outcome(route, request, result, handler, dev=dev)
 
 
 def _where(route: CompiledRoute, request: Request) -> tuple[str, str, str]:

@@ -35,9 +35,10 @@ from typing import TYPE_CHECKING
 
 from ._config._conditions import Condition, RequestView, check_conditions
 from ._config._patterns import PathPattern
-from ._errors import ConfigError, RouteImportError, RouteTreeError
+from ._errors import ConfigError, RouteImportError, RouteTreeError, locate
 from ._invoke import call_user_code, is_async_callable
 from ._routing._loader import import_project_file
+from ._spelling import close_match
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -54,6 +55,8 @@ __all__ = [
 ]
 
 _FILES = {"middleware.py": "middleware", "proxy.py": "proxy"}
+# Keys of Next.js's middleware config for its deployment: accepted, meaningless here.
+_NEXTJS_ONLY_KEYS = frozenset({"runtime", "regions", "unstable_allowDynamic"})
 
 
 class RequestConditions:
@@ -108,7 +111,9 @@ def load_middleware(project_dir: Path) -> Middleware | None:
     Raises:
         RouteTreeError: Both files exist.
         RouteImportError: The file fails to import or does not export its function.
-        ConfigError: ``config["matcher"]`` is not a valid matcher.
+        ConfigError: ``config`` has a key other than ``"matcher"`` (``"matchers"``
+            is a typo that would run the middleware everywhere), or
+            ``config["matcher"]`` is not a valid matcher.
     """
     present = [name for name in _FILES if (project_dir / name).is_file()]
     if not present:
@@ -124,15 +129,43 @@ def load_middleware(project_dir: Path) -> Middleware | None:
     module = import_project_file(project_dir, file, "middleware")
     function = getattr(module, name, None)
     if not callable(function):
-        raise RouteImportError(
+        error = RouteImportError(
             f"{file} does not export a function named {name}. Define "
             f"`async def {name}(request)` returning a Response, Response.next() or "
             "None."
         )
+        locate(error, project_dir / file)
+        raise error
     config = getattr(module, "config", None)
-    matcher = config.get("matcher") if isinstance(config, dict) else None
-    rules = None if matcher is None else compile_matcher(matcher, file)
+    try:
+        matcher = _matcher_of(config, file)
+        rules = None if matcher is None else compile_matcher(matcher, file)
+    except ConfigError as exc:
+        locate(exc, project_dir / file)
+        raise
     return Middleware(file, function, is_async_callable(function), rules)
+
+
+def _matcher_of(config: object, where: str) -> object:
+    """``config["matcher"]``, or None; an unknown key of ``config`` is an error.
+
+    A misspelled key would otherwise be ignored, and the middleware would run for
+    every path instead of the ones it guards. Next.js's deployment keys
+    (``runtime``...) are accepted and ignored, as ``"locale"`` in a matcher is.
+    """
+    if not isinstance(config, Mapping):
+        return None
+    for key in config:
+        if key == "matcher" or key in _NEXTJS_ONLY_KEYS:
+            continue
+        suggestion = close_match(key, ("matcher",)) if isinstance(key, str) else None
+        fix = f'did you mean "{suggestion}"?' if suggestion else 'the key is "matcher".'
+        raise ConfigError(
+            f"{where}: unknown key {key!r} in config: {fix} Write "
+            'config = {"matcher": [...]}, or leave config out to run the middleware '
+            "for every path."
+        )
+    return config.get("matcher")
 
 
 @dataclass(frozen=True, slots=True)

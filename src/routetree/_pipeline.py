@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from ._config._cors import is_preflight
-from ._error_responses import error_response
+from ._error_responses import internal_error_for
+from ._errors import code_location, locate
 from ._middleware import RequestConditions
 from ._path_checks import options_star, target_error, trailing_slash_redirect
 from ._request import Request
@@ -273,7 +274,9 @@ class Pipeline:
         except Exception as exc:
             logger.exception("Error in %s", self.middleware.file)
             response = await self.dispatcher.answer_error(
-                exc, request, error_response(500)
+                exc,
+                request,
+                internal_error_for(exc, request.headers, dev=self.dispatcher.dev),
             )
             # As Next.js 16 reports it: route_type "proxy", route_path "/proxy".
             route_path = "/" + self.middleware.file.removesuffix(".py")
@@ -288,26 +291,37 @@ class Pipeline:
             return path, list(result.headers.raw)
         if isinstance(result, RewriteDirective):
             if not _is_this_host(result.url, request):
-                message = (
-                    f"{self.middleware.file}: Response.rewrite({result.url!r}) names "
-                    "another host; routetree serves only the paths of this app (use "
-                    "Response.redirect to send the client there)."
+                return await self._middleware_mistake(
+                    ValueError(
+                        f"{self.middleware.file}: Response.rewrite({result.url!r}) "
+                        "names another host; routetree serves only the paths of this "
+                        "app (use Response.redirect to send the client there)."
+                    ),
+                    request,
                 )
-                logger.error(message)
-                return await self._internal_error(ValueError(message), request)
             return _path_of(result.url, request), list(result.headers.raw)
         if isinstance(result, Response):
             return result
-        message = (
-            f"{self.middleware.file} returned {type(result).__name__}: return None, a "
-            "Response, Response.next() or Response.rewrite(url)."
+        return await self._middleware_mistake(
+            TypeError(
+                f"{self.middleware.file} returned {type(result).__name__}: return "
+                "None, a Response, Response.next() or Response.rewrite(url)."
+            ),
+            request,
         )
-        logger.error(message)
-        return await self._internal_error(TypeError(message), request)
 
-    async def _internal_error(self, error: Exception, request: Request) -> Response:
-        """The 500 of a middleware that returned what routetree cannot use."""
-        return await self.dispatcher.answer_error(error, request, error_response(500))
+    async def _middleware_mistake(self, error: Exception, request: Request) -> Response:
+        """Log what the middleware got wrong: a 500, that says it in dev mode."""
+        logger.error("%s", error)
+        if self.middleware is not None:
+            where = code_location(self.middleware.function)
+            if where is not None:
+                locate(error, *where)
+        return await self.dispatcher.answer_error(
+            error,
+            request,
+            internal_error_for(error, request.headers, dev=self.dispatcher.dev),
+        )
 
 
 def _is_this_host(url: str, request: Request) -> bool:

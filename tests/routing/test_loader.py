@@ -21,6 +21,7 @@ from routetree._routing._loader import (
     load_route,
     module_name_for,
 )
+from routetree._routing._project import load_project
 
 if typing.TYPE_CHECKING:
     from tests.conftest import MakeProject
@@ -288,6 +289,56 @@ def test_only_lowercase_get_warns_twice(make_project: MakeProject) -> None:
         f"No HTTP methods exported in '{FILE}'. Export a function named for each HTTP "
         "method it answers (GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS).",
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "method"),
+    [
+        pytest.param("Get", "mixed-case", "GET", id="Get"),
+        pytest.param("Post", "mixed-case", "POST", id="Post"),
+        pytest.param("delete", "lowercase", "DELETE", id="delete"),
+        pytest.param("gET", "mixed-case", "GET", id="gET"),
+        pytest.param("Options", "mixed-case", "OPTIONS", id="Options"),
+    ],
+)
+def test_any_casing_of_a_method_name_is_a_warning(
+    make_project: MakeProject, name: str, kind: str, method: str
+) -> None:
+    source = f"async def GET():\n    pass\n\n\nasync def {name}():\n    pass\n"
+    route = _load(make_project, source)
+    assert route.warnings == [
+        f"Detected {kind} method '{name}' in '{FILE}'. Export the uppercase "
+        f"'{method}' method name to fix this error."
+    ]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        pytest.param("from lib.sql import delete, get\n", id="imported-function"),
+        pytest.param("from operator import delitem as delete\n", id="imported-builtin"),
+        pytest.param(
+            "from dataclasses import dataclass\n\n\n@dataclass\nclass Post:\n"
+            "    title: str\n",
+            id="class",
+        ),
+        pytest.param("from lib.sql import Patch\n", id="imported-class"),
+    ],
+)
+def test_a_method_name_the_file_does_not_define_is_no_warning(
+    make_project: MakeProject, source: str
+) -> None:
+    project = make_project(
+        {
+            "lib/__init__.py": "",  # a regular package: the fixture unloads it
+            "lib/sql.py": (
+                "def delete(table):\n    return table\n\n\n"
+                "def get(table):\n    return table\n\n\nclass Patch:\n    pass\n"
+            ),
+            FILE: source + "\n\nasync def GET():\n    pass\n",
+        }
+    )
+    assert load_project(project).warnings == []  # the folder on sys.path: lib.sql
 
 
 @pytest.mark.parametrize(

@@ -535,6 +535,30 @@ def test_real_build_of_a_broken_tree_is_one_clear_error(
     assert not (project / ".routetree" / "manifest.json").exists()
 
 
+def test_real_build_warns_of_method_names_in_another_case_it_defines(
+    make_project: MakeProject,
+) -> None:
+    project = make_project(
+        {
+            "lib/sql.py": "def delete(table):\n    return table\n",
+            "app/api/posts/route.py": (
+                "from lib.sql import delete\n\nfrom routetree import Response\n\n\n"
+                "class Post:\n    pass\n\n\n"
+                "async def GET():\n    return Response(delete('posts'))\n\n\n"
+                "async def Patch():\n    return Response('never')\n"
+            ),
+        }
+    )
+    result = _run("build", str(project))
+    assert result.returncode == 0, result.stderr
+    text = " ".join(result.stdout.split())  # as printed, wrapped to the terminal
+    assert text.count("⚠") == 1, result.stdout  # not the imported delete, nor Post
+    assert (
+        "⚠ Detected mixed-case method 'Patch' in 'app/api/posts/route.py'. Export "
+        "the uppercase 'PATCH' method name to fix this error."
+    ) in text
+
+
 def test_real_build_table_keeps_long_paths_on_one_line(
     make_project: MakeProject,
 ) -> None:
@@ -625,6 +649,44 @@ def test_real_port_0_prints_the_port_it_listens_on(make_project: MakeProject) ->
         assert 0 < int(match.group(1)) < 65536
         assert f"  - Local:        {server}" in server.output.splitlines()
         assert httpx.get(f"{server}/api/ping", timeout=10).text == "pong"
+
+
+@pytest.mark.parametrize("command", ["dev", "start"])
+@pytest.mark.parametrize(
+    ("args", "env", "shown"),
+    [
+        pytest.param(("--port", "99999"), {}, "99999", id="flag-too-high"),
+        pytest.param(("--port", "-1"), {}, "-1", id="flag-negative"),
+        pytest.param(
+            (),
+            {"PORT": "-1"},
+            "-1 (from the PORT environment variable)",
+            id="env-negative",
+        ),
+        pytest.param(
+            (),
+            {"PORT": "abc"},
+            "abc (from the PORT environment variable)",
+            id="env-not-a-number",
+        ),
+    ],
+)
+def test_real_invalid_port_is_a_one_line_usage_error(
+    make_project: MakeProject,
+    command: str,
+    args: tuple[str, ...],
+    env: dict[str, str],
+    shown: str,
+) -> None:
+    project = make_project({"app/api/ping/route.py": _version("pong")})
+    result = _run(command, str(project), *args, env=env)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for '--port': {shown} is not a port: use a number "
+        "from 0 to 65535 (0 picks a free port)."
+    )
+    assert "Traceback" not in result.stderr
 
 
 def test_real_start_honours_port_and_host_variables(

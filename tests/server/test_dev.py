@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from typing import TYPE_CHECKING
 
 import httpx
+import pytest
 from watchfiles import Change
 
 from routetree._server._dev import ReloadFilter
@@ -249,3 +253,193 @@ def test_reload_filter_reloads_for_folders_added_under_app(tmp_path: Path) -> No
     assert not relevant(Change.modified, str(new_route_dir))
     assert not relevant(Change.added, str(data_dir))  # outside app/: data, not routes
     assert not ReloadFilter()(Change.added, str(new_route_dir))
+
+
+# --- a broken route file breaks only its own route ------------------------------------
+
+OK_ROUTE = _route("ok")
+FAILING_FILES = {
+    "app/api/ok/route.py": OK_ROUTE,
+    "app/api/broken/route.py": (
+        "from routetree import Response\n\nimport lib.db\n\n\n"
+        "async def GET():\n    return Response('never')\n"
+    ),
+    "lib/db.py": (
+        "def connect():\n    raise RuntimeError('database is down')\n\n\nconnect()\n"
+    ),
+    "app/api/arity/route.py": (
+        "from routetree import Response\n\n\n"
+        "def GET(request, context, user):\n    return Response('never')\n"
+    ),
+    "app/api/config/route.py": _route("never") + "\nmax_duration = 'soon'\n",
+}
+EVERY_METHOD = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def test_dev_serves_the_other_routes_when_a_route_file_is_broken(
+    make_project: MakeProject,
+) -> None:
+    project = make_project(FAILING_FILES)
+    with (
+        live_server(project, command="dev") as server,
+        httpx.Client(base_url=server, timeout=10) as client,
+    ):
+        ok = client.get("/api/ok")
+        broken = {m: client.request(m, "/api/broken") for m in EVERY_METHOD}
+        head = client.head("/api/broken")
+        page = client.get("/api/broken", headers={"accept": "text/html"})
+        arity = client.get("/api/arity")
+        config = client.get("/api/config")
+        missing = client.get("/api/missing")
+        output = server.output
+    assert (ok.status_code, ok.text) == (200, "ok")
+    assert missing.status_code == 404
+    # The route is in the tree: every method, OPTIONS included, is the error, and
+    # no Allow says which methods it has (they are unknown).
+    for method, response in broken.items():
+        assert response.status_code == 500, method
+        assert "allow" not in response.headers, method
+        assert response.json() == broken["GET"].json(), method
+    assert (head.status_code, head.content) == (500, b"")
+    details = broken["GET"].json()["exception"]
+    assert details["type"] == "RouteImportError"
+    assert details["message"].startswith("Failed to import app/api/broken/route.py:")
+    assert "RuntimeError: database is down" in details["message"]
+    # The innermost frame of the project's code: the helper module that raised.
+    assert (details["file"], details["line"]) == (str(project / "lib/db.py"), 2)
+    assert (
+        f'File "{project / "app/api/broken/route.py"}", line 3'
+        in (details["traceback"])
+    )
+    assert "/routetree/_" not in details["traceback"]
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    assert "database is down" in page.text
+    assert f"{project / 'lib/db.py'}, line 2" in page.text
+    # A handler routetree cannot call, and a bad segment config: the route file.
+    arity_details = arity.json()["exception"]
+    assert arity_details["type"] == "RouteImportError"
+    assert (
+        "GET in app/api/arity/route.py takes more than two parameters"
+        in (arity_details["message"])
+    )
+    assert arity_details["file"] == str(project / "app/api/arity/route.py")
+    assert arity_details["line"] == 4  # def GET(...)
+    config_details = config.json()["exception"]
+    assert config_details["type"] == "ConfigError"
+    assert config_details["file"] == str(project / "app/api/config/route.py")
+    # The terminal says it once, at start-up, with the path it breaks.
+    assert "✓ Ready: 4 routes (3 failed to load)" in output
+    assert "Error: Failed to import app/api/broken/route.py" in output
+    assert "Requests to /api/broken answer 500 with this error" in output
+    assert output.count("Failed to import app/api/broken/route.py:") == 1
+
+
+def test_start_still_refuses_a_project_with_a_broken_route_file(
+    make_project: MakeProject,
+) -> None:
+    broken = ("app/api/ok/route.py", "app/api/broken/route.py", "lib/db.py")
+    project = make_project({name: FAILING_FILES[name] for name in broken})
+    result = subprocess.run(
+        [sys.executable, "-m", "routetree", "start", str(project), "--port", "0"],
+        capture_output=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "Error: Failed to import app/api/broken/route.py:"
+    ), result.stderr
+    assert "RuntimeError: database is down" in result.stderr
+
+
+# --- the whole project broken: the 500 points at the user's file ----------------------
+
+
+@pytest.mark.parametrize(
+    ("files", "file", "line", "message"),
+    [
+        pytest.param(
+            {
+                "app/(a)/api/x/route.py": OK_ROUTE,
+                "app/(b)/api/x/route.py": OK_ROUTE,
+            },
+            "app/(b)/api/x/route.py",
+            None,
+            "Conflicting routes at /api/x",
+            id="route-conflict",
+        ),
+        pytest.param(
+            {
+                "app/api/[a.b]/route.py": OK_ROUTE,
+            },
+            "app/api/[a.b]/route.py",
+            None,
+            "Invalid param name 'a.b'",
+            id="invalid-segment",
+        ),
+        pytest.param(
+            {
+                "app/api/x/route.py": OK_ROUTE,
+                "middleware.py": (
+                    "config = {'matchers': ['/api/:path*']}\n\n\n"
+                    "def middleware(request):\n    return None\n"
+                ),
+            },
+            "middleware.py",
+            None,
+            'did you mean "matcher"?',
+            id="middleware-config",
+        ),
+        pytest.param(
+            {
+                "app/api/x/route.py": OK_ROUTE,
+                "middleware.py": (
+                    "from routetree import Response\n\nsecret = settings.SECRET\n"
+                ),
+            },
+            "middleware.py",
+            3,
+            "NameError: name 'settings' is not defined",
+            id="middleware-import",
+        ),
+        pytest.param(
+            {
+                "app/api/x/route.py": OK_ROUTE,
+                "instrumentation.py": "register = 'not a function'\n",
+            },
+            "instrumentation.py",
+            None,
+            "register in instrumentation.py is a str, not a function",
+            id="instrumentation",
+        ),
+        pytest.param(
+            {
+                "app/api/x/route.py": OK_ROUTE,
+                "routetree.toml": "trailing_slash = 'yes'\n",
+            },
+            "routetree.toml",
+            None,
+            "trailing_slash",
+            id="config-file",
+        ),
+    ],
+)
+def test_dev_shows_a_broken_project_at_the_users_file(
+    make_project: MakeProject,
+    files: dict[str, str],
+    file: str,
+    line: int | None,
+    message: str,
+) -> None:
+    project = make_project(files)
+    with live_server(project, command="dev") as server:
+        response = httpx.get(f"{server}/api/x", timeout=10)
+    assert response.status_code == 500
+    details = response.json()["exception"]
+    assert message in details["message"], details["message"]
+    assert details["file"] == str(project / file)
+    assert details["line"] == line
+    assert "/routetree/_" not in details["traceback"]
+    assert "site-packages" not in details["traceback"]

@@ -7,12 +7,15 @@ import sys
 import textwrap
 import typing
 
+import httpx
 import pytest
 
 from routetree._errors import RouteImportError
 from routetree._routing._discovery import discover_routes
 from routetree._routing._loader import Handler, load_route
 from routetree._typed._operation import Operation
+from routetree.testing import live_server
+from tests.conftest import APPS
 
 if typing.TYPE_CHECKING:
     from tests.conftest import MakeProject
@@ -428,3 +431,24 @@ def test_an_unresolvable_response_annotation_stays_silent(
     handler = _handler(make_project, f"async def GET() -> {annotation}:\n    ...\n")
     assert handler.signature is None
     assert not [r for r in caplog.records if "return annotation" in r.getMessage()]
+
+
+# --- decorated typed handlers ---------------------------------------------------------
+
+
+def test_decorated_typed_handlers_through_a_real_server() -> None:
+    with (
+        live_server(APPS / "decorated") as server,
+        httpx.Client(base_url=server, timeout=10) as client,
+    ):
+        passed = client.post("/api/typed/passing", json={"name": "Ada"})
+        invalid = client.post("/api/typed/passing", json={"nick": "Ada"})
+        wrapped = client.post("/api/typed/wrapped", content=b"not json")
+    # Through a pass-through wrapper the wrapped signature decides: its body is
+    # validated and its response model filters the answer.
+    assert (passed.status_code, passed.json()) == (200, {"name": "Ada"})
+    assert invalid.status_code == 422
+    assert invalid.json()["detail"][0]["loc"] == ["body", "name"]
+    # Any other wrapper is called as it is: the wrapped annotations do not apply
+    # (no body is read from the request), the wrapper supplies `body` itself.
+    assert (wrapped.status_code, wrapped.json()) == (200, {"name": "from the wrapper"})

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .._errors import RouteTreeError
+from .._errors import InvalidSegmentError, RouteTreeError, locate
 from ._segments import Segment, SegmentKind, is_private_folder, parse_segment
 
 if TYPE_CHECKING:
@@ -108,9 +108,13 @@ def discover_routes(project_dir: Path) -> list[RouteDefinition]:
             continue
         relative_parts = folder.relative_to(app_dir).parts
         relative_file = "/".join(("app", *relative_parts, ROUTE_FILE))
-        segments = tuple(
-            parse_segment(part, where=relative_file) for part in relative_parts
-        )
+        try:
+            segments = tuple(
+                parse_segment(part, where=relative_file) for part in relative_parts
+            )
+        except InvalidSegmentError as exc:
+            locate(exc, folder / ROUTE_FILE)
+            raise
         found.append(RouteDefinition(folder / ROUTE_FILE, relative_file, segments))
     found.sort(key=lambda d: d.relative_file)
     return found

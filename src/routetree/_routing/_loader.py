@@ -18,7 +18,13 @@ import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from .._errors import RouteImportError, user_traceback
+from .._errors import (
+    RouteImportError,
+    RouteTreeError,
+    code_location,
+    locate,
+    user_traceback,
+)
 from .._invoke import handler_arity, is_async_callable
 from .._typed._signature import read_signature
 from ._segment_config import SegmentConfig, read_segment_config
@@ -36,7 +42,9 @@ __all__ = [
     "Handler",
     "LoadedRoute",
     "ProjectFileKind",
+    "failed_route",
     "import_project_file",
+    "is_defined_function",
     "load_route",
     "module_name_for",
 ]
@@ -75,13 +83,20 @@ class Handler:
 
 @dataclass(frozen=True, slots=True)
 class LoadedRoute:
-    """A route file after import: its handlers, segment config and lint warnings."""
+    """A route file after import: its handlers, segment config and lint warnings.
+
+    Attributes:
+        error: Why the file failed to load, in dev mode only (`load_project` with
+            ``isolate_failures``): the route then has no handlers, and answers every
+            request with this error.
+    """
 
     definition: RouteDefinition
     module_name: str
     handlers: dict[str, Handler]
     config: SegmentConfig
     warnings: list[str] = field(default_factory=list)
+    error: RouteTreeError | None = None
 
     @property
     def kind(self) -> str:
@@ -135,25 +150,47 @@ def load_route(project_dir: Path, definition: RouteDefinition) -> LoadedRoute:
         ConfigError: A segment config constant has an invalid value.
     """
     where = definition.relative_file
-    module = import_project_file(project_dir, where, file=definition.file)
-    segment_names = [s.name for s in definition.segments if s.is_dynamic]
-    handlers: dict[str, Handler] = {}
-    for method in HTTP_METHODS:
-        func = getattr(module, method, None)
-        if func is None:
-            continue
-        if not callable(func):
-            raise RouteImportError(
-                f"{method} in {where} is a {type(func).__name__}, not a function. "
-                f"Export `async def {method}(request, context)` or remove the name."
-            )
-        handlers[method] = _handler(func, method, where, segment_names)
+    try:
+        module = import_project_file(project_dir, where, file=definition.file)
+        segment_names = [s.name for s in definition.segments if s.is_dynamic]
+        handlers: dict[str, Handler] = {}
+        for method in HTTP_METHODS:
+            func = getattr(module, method, None)
+            if func is None:
+                continue
+            if not callable(func):
+                raise RouteImportError(
+                    f"{method} in {where} is a {type(func).__name__}, not a function. "
+                    f"Export `async def {method}(request, context)` or remove the "
+                    "name."
+                )
+            handlers[method] = _handler(func, method, where, segment_names)
+        config = read_segment_config(module, where)
+    except RouteTreeError as exc:
+        locate(exc, definition.file)
+        raise
     return LoadedRoute(
         definition,
         module_name_for(project_dir, where),
         handlers,
-        read_segment_config(module, where),
+        config,
         _lint(module, where),
+    )
+
+
+def failed_route(
+    project_dir: Path, definition: RouteDefinition, error: RouteTreeError
+) -> LoadedRoute:
+    """The stand-in for a route whose file failed to load, in dev mode.
+
+    It stays in the tree, so its URL answers the error (a 500), not a 404.
+    """
+    return LoadedRoute(
+        definition,
+        module_name_for(project_dir, definition.relative_file),
+        {},
+        SegmentConfig(),
+        error=error,
     )
 
 
@@ -162,9 +199,16 @@ def _handler(
 ) -> Handler:
     """The `Handler` of an exported function; a typed one runs in its wrapper."""
     is_async = is_async_callable(func)
-    signature = read_signature(func, method, where, segment_names)
-    if signature is None:
-        return Handler(method, func, handler_arity(func, method, where), is_async, func)
+    try:
+        signature = read_signature(func, method, where, segment_names)
+        if signature is None:
+            arity = handler_arity(func, method, where)
+            return Handler(method, func, arity, is_async, func)
+    except RouteTreeError as exc:
+        location = code_location(func)  # the handler's def, not the file's top
+        if location is not None:
+            locate(exc, *location)
+        raise
     # Only typed handlers need the wrapper, and pydantic with it.
     from .._typed._handler import typed_handler
 
@@ -229,14 +273,15 @@ def _import_file(name: str, file: Path, where: str) -> ModuleType:
 
 def _lint(module: ModuleType, where: str) -> list[str]:
     warnings: list[str] = []
-    exported = False
-    for method in HTTP_METHODS:
-        if callable(getattr(module, method, None)):
-            exported = True
-        lower = method.lower()
-        if callable(module.__dict__.get(lower)):
+    exported = any(callable(getattr(module, m, None)) for m in HTTP_METHODS)
+    for name, value in vars(module).items():
+        method = name.upper()
+        if method == name or method not in HTTP_METHODS:
+            continue
+        if is_defined_function(value, module):
+            kind = "lowercase" if name == name.lower() else "mixed-case"
             warnings.append(
-                f"Detected lowercase method '{lower}' in '{where}'. Export the "
+                f"Detected {kind} method '{name}' in '{where}'. Export the "
                 f"uppercase '{method}' method name to fix this error."
             )
     if not exported:
@@ -247,3 +292,16 @@ def _lint(module: ModuleType, where: str) -> list[str]:
     for warning in warnings:
         logger.warning(warning)
     return warnings
+
+
+def is_defined_function(value: object, module: ModuleType) -> bool:
+    """Whether ``value`` is a function the project file ``module`` defines itself.
+
+    A name-based lint warns only for these: an imported function (``from sqlalchemy
+    import delete``) is meant, and so is a class (``class Post(BaseModel)``).
+    """
+    return (
+        callable(value)
+        and not isinstance(value, type)
+        and getattr(value, "__module__", None) == module.__name__
+    )

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
-from .._errors import RouteConflictError
+from .._errors import RouteConflictError, locate
 from ._segments import Segment, SegmentKind
 
 if TYPE_CHECKING:
@@ -70,36 +70,40 @@ def validate_route_tree(definitions: Sequence[RouteDefinition]) -> None:
         params = kinds.get(SegmentKind.DYNAMIC, {})
         if len(params) > 1:
             (name_a, file_a), (name_b, file_b) = list(params.items())[:2]
-            raise RouteConflictError(
+            raise _conflict(
+                file_b,
                 f"You cannot use different slug names for the same dynamic path "
                 f"('{name_a}' !== '{name_b}'): {file_a.relative_file} and "
-                f"{file_b.relative_file}. Rename one folder so both use [{name_a}]."
+                f"{file_b.relative_file}. Rename one folder so both use [{name_a}].",
             )
         required = kinds.get(SegmentKind.CATCH_ALL, {})
         optional = kinds.get(SegmentKind.OPTIONAL_CATCH_ALL, {})
         if required and optional:
             req, opt = next(iter(required.values())), next(iter(optional.values()))
-            raise RouteConflictError(
+            raise _conflict(
+                opt,
                 "You cannot use both a required and optional catch-all route at the "
                 f"same level: {req.relative_file} and {opt.relative_file}. "
-                "Keep one of them."
+                "Keep one of them.",
             )
         if optional and parent in by_url:
             opt, plain = next(iter(optional.values())), by_url[parent]
-            raise RouteConflictError(
+            raise _conflict(
+                plain,
                 "You cannot define a route with the same specificity as an optional "
                 f'catch-all route ("{plain.path}" and "{opt.path}"): '
                 f"{plain.relative_file} and {opt.relative_file}. The optional "
                 f"catch-all already answers {plain.path}; remove {plain.relative_file} "
-                "or make the catch-all required."
+                "or make the catch-all required.",
             )
     # Reported after the sibling checks, which explain [id] beside [slug] better.
     for other, definition in duplicates:
-        raise RouteConflictError(
+        raise _conflict(
+            definition,
             f"Conflicting routes at {definition.path}: route at "
             f"{other.relative_file} and route at {definition.relative_file}. "
             "Both answer the same URL (route groups are left out of URLs); "
-            "remove one or move it to another path."
+            "remove one or move it to another path.",
         )
 
 
@@ -108,16 +112,25 @@ def _check_single_path(definition: RouteDefinition) -> None:
     names: set[str] = set()
     for index, segment in enumerate(segments):
         if segment.kind in _CATCH_ALLS and index != len(segments) - 1:
-            raise RouteConflictError(
+            raise _conflict(
+                definition,
                 f"Catch-all segment {segment.folder} must be the last part of the URL, "
                 f"but {definition.relative_file} is below it. Move route.py into the "
-                f"{segment.folder} folder itself."
+                f"{segment.folder} folder itself.",
             )
         if segment.is_dynamic:
             if segment.name in names:
-                raise RouteConflictError(
+                raise _conflict(
+                    definition,
                     f'You cannot have the same slug name "{segment.name}" repeat '
                     f"within a single dynamic path: {definition.relative_file}. "
-                    "Rename one of the folders."
+                    "Rename one of the folders.",
                 )
             names.add(segment.name)
+
+
+def _conflict(definition: RouteDefinition, message: str) -> RouteConflictError:
+    """The error, pointing at the route file that breaks the rule (the later one)."""
+    error = RouteConflictError(message)
+    locate(error, definition.file)
+    return error

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 import orjson
+from click.core import ParameterSource
 
 from .._app import create_app
 from .._config._env import env_files, load_env
@@ -73,6 +74,44 @@ _HTTP = click.option(
     type=click.Choice(HTTP_PARSERS),
     help="HTTP parser. [default: httptools if installed, else h11]",
 )
+
+
+if TYPE_CHECKING:
+    _IntType = click.ParamType[int]
+else:  # click before 8.2 has no type parameter
+    _IntType = click.ParamType
+
+
+class _Port(_IntType):
+    """A TCP port, 0 to 65535: anything else is a one-line usage error (exit 2)."""
+
+    name = "integer"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            number: int | None = value
+        else:
+            try:
+                number = int(str(value).strip())
+            except ValueError:
+                number = None
+        if number is None or not 0 <= number <= 65535:
+            from_env = (
+                ctx is not None
+                and param is not None
+                and param.name is not None
+                and ctx.get_parameter_source(param.name) is ParameterSource.ENVIRONMENT
+            )
+            where = " (from the PORT environment variable)" if from_env else ""
+            self.fail(
+                f"{value}{where} is not a port: use a number from 0 to 65535 "
+                "(0 picks a free port).",
+                param,
+                ctx,
+            )
+        return number
 
 
 def _fail(exc: Exception) -> NoReturn:
@@ -163,7 +202,14 @@ def cli(debug: bool) -> None:
 @click.option(
     "--host", envvar="HOST", default="127.0.0.1", show_default=True, help=_HOST_HELP
 )
-@click.option("--port", envvar="PORT", default=3000, show_default=True, help=_PORT_HELP)
+@click.option(
+    "--port",
+    envvar="PORT",
+    default=3000,
+    show_default=True,
+    type=_Port(),
+    help=_PORT_HELP,
+)
 @_HTTP
 def dev(directory: Path, host: str, port: int, http: str | None) -> None:
     """Serve in dev mode: reload on every change, tracebacks in 500s, request log.
@@ -230,7 +276,14 @@ def build(directory: Path) -> None:
 @click.option(
     "--host", envvar="HOST", default="0.0.0.0", show_default=True, help=_HOST_HELP
 )
-@click.option("--port", envvar="PORT", default=3000, show_default=True, help=_PORT_HELP)
+@click.option(
+    "--port",
+    envvar="PORT",
+    default=3000,
+    show_default=True,
+    type=_Port(),
+    help=_PORT_HELP,
+)
 @click.option(
     "--workers",
     default=1,

@@ -7,10 +7,13 @@ after a change to a Python file, a ``.env*`` file, ``routetree.toml`` or
 removed from ``public/``, the worker is replaced. The listening socket stays open
 throughout, so a client polling during a reload waits instead of failing.
 
-A project that fails to load (a syntax error, a failing import, a conflicting tree)
-does not stop the server: requests answer 500 with the error and its traceback, as
-JSON, or as an HTML page when the client accepts ``text/html``, until the next good
-save.
+A route file that fails to load (a syntax error, a failing import, a handler
+routetree cannot call) breaks only its own route: requests to it answer 500 with the
+error and its traceback, as JSON, or as an HTML page when the client accepts
+``text/html``, until the next good save, and every other route answers as usual. A
+project that fails to load as a whole (a conflicting tree, a broken config,
+``middleware.py`` or ``instrumentation.py``) does not stop the server either: every
+request answers that 500.
 """
 
 from __future__ import annotations
@@ -26,9 +29,8 @@ from rich.text import Text
 from watchfiles import Change, DefaultFilter, watch
 
 from .._config._file import CONFIG_FILE_NAMES
-from .._error_responses import internal_error_response
+from .._error_responses import internal_error_for
 from .._headers import Headers
-from .._hosts import is_local_request
 from .._static import PUBLIC_DIR
 from ._console import stdout_console
 from ._serve import spawn_worker, stop_worker
@@ -123,12 +125,7 @@ class BrokenProjectApp:
             return
         if scope["type"] != "http":
             return
-        headers = Headers(scope["headers"])
-        response = internal_error_response(
-            self.error,
-            dev=is_local_request(headers),  # never to another site's page
-            html="text/html" in headers.get("accept", ""),
-        )
+        response = internal_error_for(self.error, Headers(scope["headers"]), dev=True)
         await response.send(send, head_only=scope["method"] == "HEAD")
 
 

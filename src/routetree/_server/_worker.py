@@ -3,10 +3,11 @@
 ``routetree dev`` runs one worker and replaces it after every change;
 ``routetree start --workers N`` runs N. Each worker loads the project (and its ``.env``
 files) itself, so a reloaded worker sees the files as they are now. In dev mode a
-project that fails to load does not stop the worker: it serves `BrokenProjectApp`,
-which shows the error on every request until the next save. A production worker logs
-as ``start`` was told (``--log-format``, ``--log-level``, ``--access-log``,
-`._log_format`), so N workers write one log in one format.
+route file that fails to load breaks only its route, and a project that fails to load
+does not stop the worker: it serves `BrokenProjectApp`, which shows the error on every
+request until the next save. A production worker logs as ``start`` was told
+(``--log-format``, ``--log-level``, ``--access-log``, `._log_format`), so N workers
+write one log in one format.
 """
 
 from __future__ import annotations
@@ -68,10 +69,23 @@ def main(argv: list[str] | None = None) -> None:
         limits = project_limits(built.project.config)
         routes = len(built.project.routes)
         noun = "route" if routes == 1 else "routes"
+        failed = built.project.failed_routes
+        broken = f" ({len(failed)} failed to load)" if failed else ""
         if logs.is_json:
-            announce(f"Ready: {routes} {noun}")
+            announce(f"Ready: {routes} {noun}{broken}")
         else:
-            stdout_console().print(Text(f"✓ Ready: {routes} {noun}", style="green"))
+            stdout_console().print(
+                Text(f"✓ Ready: {routes} {noun}{broken}", style="green")
+            )
+        sys.stdout.flush()  # before the errors, which go to stderr
+        for route in failed:
+            print_error(str(route.error))
+            stdout_console().print(
+                Text(
+                    f"  Requests to {route.definition.path} answer 500 with this "
+                    "error until the next save."
+                )
+            )
         app = built
     except RouteTreeError as exc:
         if not args.dev:

@@ -15,10 +15,14 @@ import re
 import sys
 import types
 import typing
-from typing import Any, Never, NoReturn, Union
+from typing import TYPE_CHECKING, Any, Never, NoReturn, Union
 
+from .._invoke import signature_owner
 from .._request import Request, RouteContext
 from .._response import Response
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = [
     "describe",
@@ -32,11 +36,15 @@ _NO_MODEL: tuple[object, ...] = (Any, object, None, type(None), NoReturn, Never)
 _QUALIFIED = re.compile(r"\b(?:[A-Za-z_]\w*\.)+([A-Za-z_]\w*)")
 
 
-def namespace_of(func: object) -> dict[str, Any]:
-    """The global namespace ``func``'s annotations are written in."""
-    target = inspect.unwrap(func)  # type: ignore[arg-type]
+def namespace_of(func: Callable[..., object]) -> dict[str, Any]:
+    """The global namespace ``func``'s annotations are written in.
+
+    Through pass-through wrappers and partials, those of the function whose
+    signature is read (`routetree._invoke.signature_owner`).
+    """
+    target = signature_owner(func)
     while isinstance(target, functools.partial):
-        target = inspect.unwrap(target.func)
+        target = signature_owner(target.func)
     if not (inspect.isfunction(target) or inspect.ismethod(target)):
         # A callable object: its class's __call__ holds the annotations.
         target = getattr(type(target), "__call__", target)  # noqa: B004

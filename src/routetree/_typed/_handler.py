@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from .._errors import RequestValidationError
+from .._errors import RequestValidationError, code_location, locate
 from .._invoke import call_user_code
 from .._response import Response
 from ._annotations import describe
@@ -80,6 +80,7 @@ def typed_handler(
             signature.operation.status,
             owner,
             describe(signature.returns),
+            code_location(endpoint),
         )
     )
 
@@ -112,7 +113,11 @@ def typed_handler(
 
 
 def _model_answer(
-    adapter: TypeAdapter[Any], status: int, owner: str, annotation: str
+    adapter: TypeAdapter[Any],
+    status: int,
+    owner: str,
+    annotation: str,
+    location: tuple[str, int] | None,
 ) -> Callable[[object], Response]:
     validate, dump = adapter.validator.validate_python, adapter.serializer.to_json
 
@@ -120,7 +125,10 @@ def _model_answer(
         try:
             value = validate(result, from_attributes=True)
         except ValidationError as exc:
-            raise response_mismatch(exc, owner, annotation) from None
+            error = response_mismatch(exc, owner, annotation)
+            if location is not None:  # the handler returned it: point there
+                locate(error, *location)
+            raise error from None
         # Serialised as the declared type: fields outside it (a subclass's, an ORM
         # object's) are dropped, as FastAPI's response models drop them.
         return Response._of_json(dump(value), status)

@@ -9,6 +9,11 @@ serialising the answer) and by the OpenAPI document, so the two never disagree.
 their plain meaning, request then context, by position. A return annotation other
 than `Response` (or ``Any``, ``None``...) is a response model. Anything routetree
 could not honour is a `RouteImportError` naming the file, before the first request.
+
+A decorated handler is read as it is called (`routetree._invoke.call_signature`):
+through a pure pass-through wrapper, ``(*args, **kwargs)``, the wrapped function's
+signature and annotations decide; any other wrapper is a plain handler with its own
+parameters.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 from .._errors import RouteImportError
-from .._invoke import handler_arity
+from .._invoke import call_signature, handler_arity
 from ._annotations import (
     describe,
     is_context_annotation,
@@ -143,7 +148,7 @@ def read_signature(
             signature routetree cannot call; the message names the file.
     """
     try:
-        signature = inspect.signature(func)
+        signature = call_signature(func)
     except (TypeError, ValueError):
         return None  # no signature to read (a builtin): a plain handler
     owner = f"{method} in {where}"

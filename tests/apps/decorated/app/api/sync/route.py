@@ -1,0 +1,8 @@
+from lib.wrappers import in_thread
+
+from routetree import Response
+
+
+@in_thread
+async def GET(request):
+    return Response(request.url.path)

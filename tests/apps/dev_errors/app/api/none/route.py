@@ -1,0 +1,2 @@
+async def GET():
+    return {"a": 1}
