@@ -81,15 +81,26 @@ def normalize_email(value: str) -> str:
     return value.lower()
 
 
+# An integer in plain decimal digits, and a string that pydantic may read as one
+# however it is written: with a sign, spaces, "_" separators, leading zeros or ".0".
+_PLAIN_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_INTEGER_LIKE = re.compile(r"\s*[+-]?[0-9][0-9_]*(?:\.0*)?\s*")
+
+
 def _canonical(value: Any, handler: ValidatorFunctionWrapHandler) -> int:
-    # pydantic reads "01", "+1", " 1", "1_0" and "1.0" as 1 or 10; one user has one
-    # URL, so only the digits of the number itself are accepted.
-    number: int = handler(value)
-    if isinstance(value, str) and value != str(number):
+    # pydantic reads "01", " 1", "1_0" and "1.0" as 1 or 10, and its newer releases
+    # "+1" as 1; one user has one URL, so only the digits of the number itself are
+    # accepted, with the same error whichever pydantic is installed.
+    if (
+        isinstance(value, str)
+        and not _PLAIN_INTEGER.fullmatch(value)
+        and _INTEGER_LIKE.fullmatch(value)
+    ):
         raise PydanticCustomError(
             "int_canonical",
             "Input should be written in plain decimal digits, with no leading zero",
         )
+    number: int = handler(value)
     return number
 
 
