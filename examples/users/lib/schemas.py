@@ -110,7 +110,10 @@ Name = Annotated[
     str,
     StringConstraints(min_length=1, max_length=NAME_MAX_LENGTH),
     AfterValidator(check_name),
-    Field(json_schema_extra={"pattern": _schema_pattern(NAME_PATTERN)}),
+    Field(
+        examples=["Ada Lovelace"],
+        json_schema_extra={"pattern": _schema_pattern(NAME_PATTERN)},
+    ),
 ]
 
 #: An email address of at most 254 characters, stored lowercased.
@@ -118,10 +121,11 @@ Email = Annotated[
     str,
     AfterValidator(normalize_email),
     Field(
+        examples=["ada@example.com"],
         json_schema_extra={
             "pattern": _schema_pattern(EMAIL_PATTERN),
             "maxLength": EMAIL_MAX_LENGTH,
-        }
+        },
     ),
 ]
 
