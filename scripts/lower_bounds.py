@@ -10,7 +10,8 @@ on.
 
 ``dev-tools`` prints the ``dev`` extra without the benchmark's contenders (FastAPI and
 Starlette), which are pinned to recent releases that need a newer pydantic than
-routetree's floor; the tests that run them do so only where they are installed.
+routetree's floor, and without schemathesis, whose every 4.x release needs a newer rich
+than routetree's floor; the tests that run them do so only where they are installed.
 
 Usage: ``python scripts/lower_bounds.py constraints|dev-tools [pyproject.toml]``
 """
@@ -23,6 +24,11 @@ import tomllib
 from pathlib import Path
 
 BENCHMARK_CONTENDERS = frozenset({"fastapi", "starlette"})
+# Dev tools that cannot be installed beside the floors: schemathesis 4.x needs
+# rich>=13.9.4. The test that runs it (tests/examples/test_users_conformance.py) is
+# skipped in the lower-bounds run only.
+CONFLICTING_WITH_FLOORS = frozenset({"schemathesis"})
+LEFT_OUT_OF_DEV_TOOLS = BENCHMARK_CONTENDERS | CONFLICTING_WITH_FLOORS
 
 # A name, optional [extras], a ">=" floor, then maybe ",<cap" and a marker.
 _FLOOR = re.compile(
@@ -50,12 +56,12 @@ def lower_bound_constraints(dependencies: list[str]) -> list[str]:
 
 
 def dev_tools(dev_extra: list[str]) -> list[str]:
-    """Return the ``dev`` extra's requirements except the benchmark contenders."""
+    """Return the ``dev`` extra's requirements except `LEFT_OUT_OF_DEV_TOOLS`."""
     return [
         requirement
         for requirement in dev_extra
         if re.split(r"[\s\[<>=!~;]", requirement, maxsplit=1)[0].lower()
-        not in BENCHMARK_CONTENDERS
+        not in LEFT_OUT_OF_DEV_TOOLS
     ]
 
 

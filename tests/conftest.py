@@ -13,7 +13,10 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
     from routetree.testing import LiveServer
+    from tests.browser import OfflinePage
 
 APPS = Path(__file__).parent / "apps"
 
@@ -69,3 +72,22 @@ def _isolate_imports(tmp_path: Path) -> Iterator[None]:
     sys.path[:] = path
     os.environ.clear()
     os.environ.update(environ)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium from the system's packages, for a module of docs-page tests."""
+    from tests.browser import chromium
+
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def offline(browser: Browser) -> Iterator[OfflinePage]:
+    """A new page of ``browser`` that refuses every host but 127.0.0.1."""
+    from tests.browser import OfflinePage
+
+    page = OfflinePage(browser)
+    yield page
+    page.context.close()

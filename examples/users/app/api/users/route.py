@@ -2,10 +2,14 @@
 
 Both are plain ``def`` handlers: SQLAlchemy's calls block, so routetree runs them in a
 worker thread, once it has read and validated their input on the event loop.
+
+``headers: ApiKey`` is there for the document: it lists the ``x-api-key`` header a
+write needs, so the docs page asks for it. middleware.py checks the key (a 401)
+before the handler runs.
 """
 
 from lib.db import EmailTakenError, create_user, list_users
-from lib.schemas import ErrorBody, Page, User, UserCreate, conflict
+from lib.schemas import ApiKey, ErrorBody, Page, User, UserCreate, conflict
 
 from routetree import Response, operation
 
@@ -21,7 +25,7 @@ def GET(query: Page) -> list[User]:
 
 # A Response, for its Location header: `responses` tells the document its body.
 @operation(status=201, responses={201: User, 401: ErrorBody, 409: ErrorBody})
-def POST(body: UserCreate) -> Response:
+def POST(body: UserCreate, headers: ApiKey) -> Response:
     """Create a user.
 
     201 with the user and a Location header; 409 when another user has the email.

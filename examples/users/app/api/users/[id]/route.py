@@ -3,10 +3,19 @@
 ``params: UserPath`` validates the id: one that is not a positive integer written in
 plain digits (``/api/users/abc``, ``/api/users/01``) is a 422 naming it; a valid id
 that names no user is a 404. Every handler is a plain ``def``, run in a worker thread.
+The writes declare ``headers: ApiKey`` for the document; middleware.py checks the key.
 """
 
 from lib.db import EmailTakenError, delete_user, get_user, update_user
-from lib.schemas import ErrorBody, User, UserCreate, UserPath, UserUpdate, conflict
+from lib.schemas import (
+    ApiKey,
+    ErrorBody,
+    User,
+    UserCreate,
+    UserPath,
+    UserUpdate,
+    conflict,
+)
 
 from routetree import Response, not_found, operation
 
@@ -23,7 +32,7 @@ def GET(params: UserPath) -> User:
 
 
 @operation(responses=_WRITE_ERRORS)
-def PUT(params: UserPath, body: UserCreate) -> User:
+def PUT(params: UserPath, body: UserCreate, headers: ApiKey) -> User:
     """Replace a user's name and email (both required).
 
     409 when another user has the email.
@@ -32,7 +41,7 @@ def PUT(params: UserPath, body: UserCreate) -> User:
 
 
 @operation(responses=_WRITE_ERRORS)
-def PATCH(params: UserPath, body: UserUpdate) -> User:
+def PATCH(params: UserPath, body: UserUpdate, headers: ApiKey) -> User:
     """Change some of a user's fields: name, email or both.
 
     409 when another user has the email.
@@ -41,7 +50,7 @@ def PATCH(params: UserPath, body: UserUpdate) -> User:
 
 
 @operation(responses={204: None, 401: ErrorBody, 404: ErrorBody})
-def DELETE(params: UserPath) -> Response:
+def DELETE(params: UserPath, headers: ApiKey) -> Response:
     """Delete a user: 204, with no body."""
     if not delete_user(params.id):
         not_found()
