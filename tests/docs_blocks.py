@@ -27,6 +27,7 @@ import re
 import textwrap
 from contextlib import contextmanager
 from dataclasses import dataclass
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -149,9 +150,15 @@ def serve(
     command: str = "start",
     env: Mapping[str, str] | None = None,
 ) -> Iterator[tuple[httpx.Client, LiveServer]]:
-    """Serve ``project`` with a real ``routetree`` server; yield a client and it."""
+    """Serve ``project`` with a real ``routetree`` server; yield a client and it.
+
+    The client keeps no cookies: each request sends exactly the ones a test gives it.
+    """
+    keep_none = CookieJar(DefaultCookiePolicy(allowed_domains=[]))
     with (
         live_server(project, command=command, env=env) as server,
-        httpx.Client(base_url=f"{server}{base_path}", timeout=10) as client,
+        httpx.Client(
+            base_url=f"{server}{base_path}", timeout=10, cookies=keep_none
+        ) as client,
     ):
         yield client, server
