@@ -1,56 +1,40 @@
 """The Python side of docs/porting-from-nextjs.md, run as written.
 
-Every ```python and ```toml block of the guide that starts with a ``# <file>``
-comment is written to that file of a project, and the project is served: the guide's
-code must work and do what the guide says, or this test fails.
+The guide's ```python and ```toml blocks that start with a ``# <file>`` comment are
+written to those files of a project (tests/docs_blocks.py), and the project is served:
+the guide's code must work and do what the guide says, or this test fails.
 """
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
 import pytest
 
-from routetree.testing import live_server
+from tests.docs_blocks import DocsPage, serve, write_project
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-GUIDE = Path(__file__).resolve().parent.parent / "docs" / "porting-from-nextjs.md"
-BLOCK = re.compile(
-    r"^```(?:python|toml)\n# (\S+)\n(.*?)^```$", re.MULTILINE | re.DOTALL
-)
+    import httpx
 
-
-def guide_files() -> dict[str, str]:
-    """The files the guide's Python and TOML blocks name, by relative path."""
-    return {name: body for name, body in BLOCK.findall(GUIDE.read_text("utf-8"))}
+PAGE = DocsPage("porting-from-nextjs.md")
 
 
 def test_the_guide_names_its_files() -> None:
-    assert set(guide_files()) == {
+    assert PAGE.paths() == [
         "app/api/users/route.py",
         "app/api/users/[id]/route.py",
         "app/api/signup/route.py",
         "middleware.py",
         "routetree.toml",
-    }
+    ]
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
-    project = tmp_path_factory.mktemp("ported")
-    for name, body in guide_files().items():
-        target = project / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(body, encoding="utf-8")
-    with (
-        live_server(project) as url,
-        httpx.Client(base_url=f"{url}/v1", timeout=10) as http,
-    ):
+    project = write_project(tmp_path_factory.mktemp("ported"), PAGE.files())
+    with serve(project, base_path="/v1") as (http, _):
         yield http
 
 

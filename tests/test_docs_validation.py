@@ -1,53 +1,41 @@
 """docs/validation.md, run as written.
 
-Every ```python block of the page that starts with a ``# <file>`` comment is written to
-that file of a project, and the project is served by ``routetree start``; the tests
-send the requests the page shows and expect the answers it shows. The 422 body is
-compared with the page's ```json block itself.
+The page's ```python blocks that start with a ``# <file>`` comment are written to those
+files of a project (tests/docs_blocks.py), and the project is served by ``routetree
+start``; the tests send the requests the page shows and expect the answers it shows.
+The 422 body is compared with the page's ```json block itself.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-import httpx
 import pytest
 
-from routetree.testing import live_server
+from tests.docs_blocks import DocsPage, serve, write_project
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-PAGE = Path(__file__).resolve().parent.parent / "docs" / "validation.md"
-BLOCK = re.compile(r"^```python\n# (\S+)\n(.*?)^```$", re.MULTILINE | re.DOTALL)
-JSON_BLOCK = re.compile(r"^```json\n(.*?)^```$", re.MULTILINE | re.DOTALL)
+    import httpx
 
-
-def page_files() -> dict[str, str]:
-    """The files the page's Python blocks name, by relative path."""
-    return dict(BLOCK.findall(PAGE.read_text("utf-8")))
+PAGE = DocsPage("validation.md")
 
 
 def test_the_page_names_its_files() -> None:
-    assert set(page_files()) == {
+    assert PAGE.paths() == [
         "app/api/products/route.py",
         "app/api/products/[id]/route.py",
         "app/api/me/route.py",
         "app/api/uploads/route.py",
-    }
+    ]
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
-    project = tmp_path_factory.mktemp("validation")
-    for name, body in page_files().items():
-        target = project / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(body, encoding="utf-8")
-    with live_server(project) as url, httpx.Client(base_url=url, timeout=10) as http:
+    project = write_project(tmp_path_factory.mktemp("validation"), PAGE.files())
+    with serve(project) as (http, _):
         yield http
 
 
@@ -116,5 +104,5 @@ def test_400_and_the_422_the_page_shows(client: httpx.Client) -> None:
     invalid = client.post("/api/products", json={"name": "", "price": -1})
     assert invalid.status_code == 422
     assert invalid.reason_phrase == "Unprocessable Content"
-    [shown] = JSON_BLOCK.findall(PAGE.read_text("utf-8"))
+    [shown] = [block.text for block in PAGE.blocks if block.lang == "json"]
     assert invalid.json() == json.loads(shown)
