@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING
 
 import anyio
 
+from ._cache._setup import attach_cache, open_store
 from ._compression import GzipSend, accepts_gzip
 from ._config._env import Mode, load_env
 from ._dispatch import Dispatcher
@@ -90,6 +91,8 @@ class RouteTreeApp:
     Attributes:
         project: The loaded project (its folder and routes).
         dev: Whether 500 responses carry the exception and its traceback.
+        cache_store: Where cached GET answers are kept (None in dev mode, which
+            never caches).
     """
 
     def __init__(
@@ -116,17 +119,17 @@ class RouteTreeApp:
         for warning in warnings:
             logger.warning(warning)
         routes += files
-        self._matcher: Matcher[CompiledRoute] = Matcher(
-            (
-                route.definition.segments,
-                CompiledRoute(
-                    route,
-                    default_max_body_size=max_body_size,
-                    default_form_limits=form_limits,
-                ),
+        self.cache_store = open_store(config, dev=dev)
+        compiled = []
+        for route in routes:
+            compiled_route = CompiledRoute(
+                route,
+                default_max_body_size=max_body_size,
+                default_form_limits=form_limits,
             )
-            for route in routes
-        )
+            attach_cache(route, compiled_route, self.cache_store, dev=dev)
+            compiled.append((route.definition.segments, compiled_route))
+        self._matcher: Matcher[CompiledRoute] = Matcher(compiled)
         if config is not None and config.allowed_hosts is not None:
             allowed_hosts: tuple[str, ...] = config.allowed_hosts
         else:
@@ -241,8 +244,12 @@ class RouteTreeApp:
             if not self._started or self._stopped:
                 return
             self._stopped = True
-            if self._instrumentation is not None:
-                await self._instrumentation.run_shutdown()
+            try:
+                if self._instrumentation is not None:
+                    await self._instrumentation.run_shutdown()
+            finally:
+                if self.cache_store is not None:
+                    await self.cache_store.close()
 
     async def _start_for_request(self) -> Exception | None:
         """Start up on the first request; in dev mode, return a failure to show."""

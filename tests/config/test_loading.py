@@ -530,8 +530,9 @@ INVALID: list[tuple[str, str]] = [
     ),
     (
         "bogus = 1",
-        "bogus: unknown key 'bogus' (allowed: allowed_hosts, base_path, cors, headers, "
-        "max_body_size, max_fields, max_files, max_part_size, openapi, redirects, "
+        "bogus: unknown key 'bogus' (allowed: allowed_hosts, base_path, "
+        "cache_max_entries, cache_max_size, cors, headers, max_body_size, "
+        "max_fields, max_files, max_part_size, openapi, redirects, "
         "rewrites, server, trailing_slash, trusted_proxies)",
     ),
     # server
@@ -840,3 +841,18 @@ def test_destinations_and_header_values_may_use_has_params(tmp_path: Path) -> No
         """,
     )
     assert ":tenant is not a param of the source or its has conditions" in error
+
+
+def test_cache_keys_default_and_parse(tmp_path: Path) -> None:
+    defaults = ProjectConfig()
+    assert defaults.cache_max_entries == 1000
+    assert defaults.cache_max_size == 64 * 1024 * 1024
+    config = _load(
+        tmp_path,
+        """
+        cache_max_entries = 10
+        cache_max_size = "1mb"
+        """,
+    )
+    assert config.cache_max_entries == 10
+    assert config.cache_max_size == 1024 * 1024
