@@ -19,11 +19,15 @@ __all__ = ["attach_cache", "open_store"]
 
 
 def open_store(config: ProjectConfig | None, *, dev: bool) -> Store | None:
-    """The app's store: memory, bounded by config; None in dev."""
+    """The app's store: Redis with config ``cache_url``, else memory; None in dev."""
     if dev:
         return None
     store: Store
-    if config is None:
+    if config is not None and config.cache_url is not None:
+        from ._redis import RedisStore  # imports redis: only when configured
+
+        store = RedisStore(config.cache_url)
+    elif config is None:
         store = MemoryStore(DEFAULT_MAX_ENTRIES, DEFAULT_MAX_SIZE)
     else:
         store = MemoryStore(config.cache_max_entries, config.cache_max_size)

@@ -25,6 +25,8 @@ key                       value                                  default
                           ``routetree start`` and ``dev``
 ``openapi``               an `OpenAPIConfig` table: the          see `OpenAPIConfig`
                           document and the docs page
+``cache_url``             ``"redis://host:6379/0"``: the store   none (each process
+                          every worker and machine shares        keeps its own)
 ``cache_max_entries``     answers the memory store keeps         ``1000``
 ``cache_max_size``        bytes the memory store keeps, as a     ``"64mb"``
                           size
@@ -225,6 +227,8 @@ class ProjectConfig(ConfigModel):
         rewrites: Rewrite rules by phase (a plain list is ``after_files``).
         server: The server limits (``[server]``).
         openapi: The OpenAPI document and docs page (``[openapi]``).
+        cache_url: The Redis URL of the shared cache store, or None for the
+            in-process memory store.
         cache_max_entries: The most answers the memory store keeps (LRU).
         cache_max_size: The most bytes the memory store keeps (LRU).
     """
@@ -243,8 +247,19 @@ class ProjectConfig(ConfigModel):
     rewrites: RewritesConfig = RewritesConfig()
     server: ServerConfig = ServerConfig()
     openapi: OpenAPIConfig = OpenAPIConfig()
+    cache_url: StrictStr | None = None
     cache_max_entries: StrictInt = Field(default=DEFAULT_MAX_ENTRIES, ge=0)
     cache_max_size: int = DEFAULT_MAX_SIZE
+
+    @field_validator("cache_url")
+    @classmethod
+    def _check_cache_url(cls, url: str | None) -> str | None:
+        if url is not None and not url.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError(
+                f"{url!r} is not a Redis URL: use redis://host:6379/0, "
+                "rediss://host:6380/0 (TLS) or unix:///path/to/redis.sock"
+            )
+        return url
 
     @field_validator("base_path")
     @classmethod
