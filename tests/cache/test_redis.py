@@ -17,11 +17,14 @@ import redis
 from routetree.testing import LiveServer, live_server
 from tests.cache.conftest import CACHING, cache_status
 from tests.cache.redis_server import RedisServer
+from tests.cache.test_prerender import FILES, build_with_mark
 from tests.conftest import wait_for_output
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
+
+    from tests.conftest import MakeProject
 
 
 @pytest.fixture(scope="module")
@@ -163,3 +166,23 @@ def test_redis_gone_means_fresh_answers_and_a_warning_then_recovery(
                 assert time.monotonic() < deadline
     finally:
         store.stop()
+
+
+def test_build_answers_are_put_into_redis_unless_it_has_one(
+    redis_server: RedisServer, make_project: MakeProject
+) -> None:
+    client = redis.Redis.from_url(redis_server.url)
+    client.flushdb()  # the other tests' answers share these paths' keys
+    client.close()
+    project = make_project(
+        {**FILES, "routetree.toml": f'cache_url = "{redis_server.url}"\n'}
+    )
+    assert build_with_mark(project).returncode == 0
+    with live_server(project, args=("--workers", "2")) as url:
+        first = _get(url, "/api/gsp/a")
+        assert first.json() == {"mark": "build", "slug": "a"}
+        assert cache_status(first) == "HIT"
+    assert build_with_mark(project, "second").returncode == 0
+    with live_server(project) as url:
+        # Redis holds the first build's answer already: the second one is not put.
+        assert _get(url, "/api/gsp/a").json() == {"mark": "build", "slug": "a"}

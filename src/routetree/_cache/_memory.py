@@ -78,6 +78,11 @@ class MemoryStore:
         """Store ``entry``, dropping the least recently used to stay in bounds."""
         self.put(key, entry)
 
+    async def seed(self, key: str, entry: CacheEntry) -> None:
+        """Store ``entry`` unless an answer is stored under ``key`` already."""
+        if key not in self._entries:
+            self.put(key, entry)
+
     def mark(self, tags: Sequence[str], *, stale: bool) -> None:
         """`invalidate` without the await."""
         now = time.time()

@@ -66,6 +66,14 @@ end
 return now
 """
 
+_SEED = """
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  redis.call('HSET', KEYS[1], 'd', ARGV[1], 't', ARGV[2])
+  redis.call('EXPIRE', KEYS[1], ARGV[3])
+end
+return 1
+"""
+
 
 class RedisStore:
     """Entries and invalidations in one Redis, shared by every process using it."""
@@ -126,6 +134,20 @@ class RedisStore:
                 )
                 pipe.expire(_PREFIX + "e:" + key, EXPIRE)
                 await pipe.execute()
+        except (RedisError, OSError) as exc:
+            raise StoreUnavailableError(str(exc) or type(exc).__name__) from exc
+
+    async def seed(self, key: str, entry: CacheEntry) -> None:
+        """Store ``entry`` unless another instance stored one under ``key``."""
+        try:
+            await self._redis().eval(
+                _SEED,
+                1,
+                _PREFIX + "e:" + key,
+                encode_entry(entry),
+                "\n".join(entry.tags),
+                EXPIRE,
+            )
         except (RedisError, OSError) as exc:
             raise StoreUnavailableError(str(exc) or type(exc).__name__) from exc
 

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from .._invoke import CompiledRoute
     from .._response import Response
     from .._routing._loader import Handler
-    from .._types import Params, Receive, Scope, Send
+    from .._types import Message, Params, Receive, Scope, Send
     from ._policy import CachePolicy
     from ._store import Store
 
@@ -156,6 +156,52 @@ class RouteCache:
             given,
             now if usable else None,
         )
+
+    async def render_for_build(
+        self,
+        dispatcher: Dispatcher,
+        path: str,
+        route: CompiledRoute,
+        params: Params,
+        created: float,
+    ) -> tuple[CacheEntry | None, BaseException | None]:
+        """Render ``path`` without a client (``routetree build``).
+
+        Returns:
+            The entry to store (None when the answer may not be stored), and the
+            failure of a handler that answered a 5xx.
+        """
+        scope: Scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "GET",
+            "scheme": "http",
+            "path": path,
+            "raw_path": path.encode("latin-1"),
+            "query_string": b"",
+            "root_path": "",
+            "headers": [(b"host", b"localhost")],
+            "server": ("localhost", 80),
+            "client": None,
+        }
+
+        async def receive() -> Message:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        request = self._request_for(scope, receive, path, route, None)
+        token = current_request.set(request)
+        try:
+            response, error, tags = await self._render(
+                dispatcher, route, request, params
+            )
+            entry = self._entry_of(response, request, path, tags, created)
+        finally:
+            try:
+                await _run_after(request)
+            finally:
+                current_request.reset(token)
+        return entry, error
 
     async def _revalidate(
         self,

@@ -49,6 +49,9 @@ class Store(Protocol):
     async def invalidate(self, tags: Sequence[str], *, stale: bool) -> None:
         """Expire (or, with ``stale``, mark stale) every entry with one of ``tags``."""
 
+    async def seed(self, key: str, entry: CacheEntry) -> None:
+        """Store ``entry`` unless the store holds one under ``key`` already."""
+
     async def claim(self, key: str, seconds: float) -> bool:
         """Whether this caller is the one to re-render stale ``key`` now."""
 
