@@ -186,3 +186,15 @@ def test_build_answers_are_put_into_redis_unless_it_has_one(
     with live_server(project) as url:
         # Redis holds the first build's answer already: the second one is not put.
         assert _get(url, "/api/gsp/a").json() == {"mark": "build", "slug": "a"}
+
+
+def test_cache_decorator_results_are_shared_from_sync_and_async_code(
+    pair: tuple[LiveServer, LiveServer],
+) -> None:
+    a, b = pair
+    for path in ("/api/memo?n=7", "/api/memo"):
+        method = "GET" if "?" in path else "PUT"
+        first = httpx.request(method, a + path, timeout=10).json()
+        # B's workers compute nothing: the result, with A's process id, is in Redis.
+        for _ in range(4):
+            assert httpx.request(method, b + path, timeout=10).json() == first

@@ -132,16 +132,19 @@ def _tag_render(tags: tuple[str, ...]) -> None:
 
 
 def _sync_caller(store: Store | None) -> Callable[..., object] | None:
-    """How sync code reaches ``store``: directly, through the loop, or not at all."""
+    """How sync code reaches ``store``: on the loop's thread, directly, or not at all.
+
+    From a worker thread the store is used on the event loop, as every request uses
+    it, so two threads never touch the memory store at once.
+    """
     if store is None:
         return None
-    if isinstance(store, MemoryStore):
-        return _run_now
     try:
         asyncio.get_running_loop()
-    except RuntimeError:
-        return _run_on_loop
-    return None  # on the loop itself: blocking on the store would stall it
+    except RuntimeError:  # a worker thread, or no loop at all
+        return _run_on_loop if isinstance(store, MemoryStore) else _run_on_loop_only
+    # On the loop itself: the memory store never waits; another would stall the loop.
+    return _run_now if isinstance(store, MemoryStore) else None
 
 
 def _run_now(func: Callable[..., object], *args: object) -> object:
@@ -154,9 +157,18 @@ def _run_now(func: Callable[..., object], *args: object) -> object:
 
 
 def _run_on_loop(func: Callable[..., object], *args: object) -> object:
+    """On the loop from a worker thread; here when there is no loop to go to."""
     try:
         return anyio.from_thread.run(func, *args)  # type: ignore[arg-type]
-    except RuntimeError:  # not a worker thread of the server
+    except RuntimeError:  # not a worker thread of the server: nothing else uses it
+        return _run_now(func, *args)
+
+
+def _run_on_loop_only(func: Callable[..., object], *args: object) -> object:
+    """On the loop from a worker thread; a shared store is not reached otherwise."""
+    try:
+        return anyio.from_thread.run(func, *args)  # type: ignore[arg-type]
+    except RuntimeError:
         return None
 
 

@@ -1,4 +1,5 @@
 import itertools
+import os
 
 from routetree import Request, Response, cache
 
@@ -8,12 +9,12 @@ _sync_calls = itertools.count(1)
 
 @cache(tags=["memo"])
 async def double(n: int) -> dict[str, int]:
-    return {"value": n * 2, "call": next(_calls)}
+    return {"value": n * 2, "call": next(_calls), "pid": os.getpid()}
 
 
 @cache(revalidate=60)
 def triple(n: int) -> dict[str, int]:
-    return {"value": n * 3, "call": next(_sync_calls)}
+    return {"value": n * 3, "call": next(_sync_calls), "pid": os.getpid()}
 
 
 async def GET(request: Request) -> Response:
