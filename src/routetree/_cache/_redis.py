@@ -35,6 +35,8 @@ from ._store import StoreUnavailableError
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from redis.commands.core import AsyncScript
+
 __all__ = ["RedisStore"]
 
 _PREFIX = "routetree:"
@@ -81,6 +83,7 @@ class RedisStore:
     def __init__(self, url: str) -> None:
         self.url = url
         self._client: aioredis.Redis | None = None
+        self._lookup: AsyncScript | None = None
 
     @property
     def description(self) -> str:
@@ -100,13 +103,17 @@ class RedisStore:
                 socket_connect_timeout=_TIMEOUT,
                 retry=Retry(NoBackoff(), 1),  # one reconnect after Redis restarted
             )
+            # Sent by its SHA1 (EVALSHA), the script's text only when Redis lacks it.
+            self._lookup = self._client.register_script(_LOOKUP)
         return self._client
 
     async def get(self, key: str) -> tuple[CacheEntry | None, Freshness, float]:
         """The entry under ``key``, how fresh it is, and Redis's time now."""
         try:
-            found = await self._redis().eval(
-                _LOOKUP, 1, _PREFIX + "e:" + key, _PREFIX + "t:"
+            self._redis()
+            assert self._lookup is not None  # made with the client
+            found = await self._lookup(
+                keys=[_PREFIX + "e:" + key], args=[_PREFIX + "t:"]
             )
         except (RedisError, OSError) as exc:
             raise StoreUnavailableError(str(exc) or type(exc).__name__) from exc

@@ -35,6 +35,7 @@ from .._invoke import call_user_code, run_after_callbacks, run_handler
 from .._request import ClientDisconnectedError, Request
 from .._response import MiddlewareDirective
 from ._entry import CacheEntry, Freshness, make_etag, path_tag
+from ._memory import MemoryStore
 from ._static_request import StaticOnlyRequest, guard, stripped_request
 from ._store import StoreUnavailableError
 from ._tags import render_tags
@@ -125,7 +126,12 @@ class RouteCache:
             return
         usable = True
         try:
-            entry, state, now = await store.get(path)
+            # The memory store never waits: spare the HIT path a coroutine.
+            entry, state, now = (
+                store.lookup(path)
+                if type(store) is MemoryStore
+                else await store.get(path)
+            )
         except StoreUnavailableError as exc:
             warn_unavailable(store.description, exc)
             entry, state, now, usable = None, Freshness.MISSING, time.time(), False
