@@ -13,6 +13,10 @@ import contextlib
 
 from ._app import RouteTreeApp as RouteTreeApp
 from ._app import create_app as create_app
+from ._cache._function import cache as cache
+from ._cache._ondemand import cache_tag as cache_tag
+from ._cache._ondemand import revalidate_path as revalidate_path
+from ._cache._ondemand import revalidate_tag as revalidate_tag
 from ._cookies import CookieStore as CookieStore
 from ._cookies import RequestCookies as RequestCookies
 from ._cookies import ResponseCookies as ResponseCookies
@@ -66,6 +70,8 @@ __all__ = [
     "UploadFile",
     "__version__",
     "after",
+    "cache",
+    "cache_tag",
     "cookies",
     "create_app",
     "forbidden",
@@ -74,6 +80,8 @@ __all__ = [
     "operation",
     "permanent_redirect",
     "redirect",
+    "revalidate_path",
+    "revalidate_tag",
     "unauthorized",
 ]
 

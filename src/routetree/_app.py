@@ -55,6 +55,8 @@ from typing import TYPE_CHECKING
 
 import anyio
 
+from ._cache._prerender import load_prerendered, seed_store
+from ._cache._setup import attach_cache, open_store
 from ._compression import GzipSend, accepts_gzip
 from ._config._env import Mode, load_env
 from ._dispatch import Dispatcher
@@ -75,6 +77,7 @@ from ._static import public_routes
 from ._url import normalize_escapes, request_path
 
 if TYPE_CHECKING:
+    from ._cache._entry import CacheEntry
     from ._types import Params, Receive, Scope, Send
 
 __all__ = ["RouteTreeApp", "create_app"]
@@ -90,6 +93,8 @@ class RouteTreeApp:
     Attributes:
         project: The loaded project (its folder and routes).
         dev: Whether 500 responses carry the exception and its traceback.
+        cache_store: Where cached GET answers are kept (None in dev mode, which
+            never caches).
     """
 
     def __init__(
@@ -98,6 +103,7 @@ class RouteTreeApp:
         *,
         dev: bool = False,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+        prerendered: dict[str, CacheEntry] | None = None,
     ) -> None:
         self.project = project
         self.dev = dev
@@ -116,17 +122,19 @@ class RouteTreeApp:
         for warning in warnings:
             logger.warning(warning)
         routes += files
-        self._matcher: Matcher[CompiledRoute] = Matcher(
-            (
-                route.definition.segments,
-                CompiledRoute(
-                    route,
-                    default_max_body_size=max_body_size,
-                    default_form_limits=form_limits,
-                ),
+        self.cache_store = open_store(config, dev=dev)
+        # Answers rendered by `routetree build`, stored at start-up (`startup`).
+        self._prerendered = (prerendered or {}) if self.cache_store is not None else {}
+        compiled = []
+        for route in routes:
+            compiled_route = CompiledRoute(
+                route,
+                default_max_body_size=max_body_size,
+                default_form_limits=form_limits,
             )
-            for route in routes
-        )
+            attach_cache(route, compiled_route, self.cache_store, dev=dev)
+            compiled.append((route.definition.segments, compiled_route))
+        self._matcher: Matcher[CompiledRoute] = Matcher(compiled)
         if config is not None and config.allowed_hosts is not None:
             allowed_hosts: tuple[str, ...] = config.allowed_hosts
         else:
@@ -136,7 +144,8 @@ class RouteTreeApp:
         self._dispatcher = Dispatcher(dev=dev, instrumentation=project.instrumentation)
         self._handle = self._dispatcher.handle
         self._instrumentation = project.instrumentation
-        self._started = project.instrumentation is None
+        prerendered = self._prerendered
+        self._started = project.instrumentation is None and not prerendered
         self._stopped = False
         # In dev mode a failing register() is shown on every request, as a broken
         # route file is, instead of stopping the server.
@@ -223,10 +232,16 @@ class RouteTreeApp:
             await send({"type": "websocket.close", "code": 1003})
 
     async def startup(self) -> None:
-        """Run start-up work once: ``register()`` of ``instrumentation.py``."""
+        """Run start-up work once: ``register()`` of ``instrumentation.py``.
+
+        The answers ``routetree build`` rendered are stored first.
+        """
         async with self._startup_lock:
             if self._started:
                 return
+            if self._prerendered and self.cache_store is not None:
+                await seed_store(self.cache_store, self._prerendered)
+                self._prerendered = {}
             if self._instrumentation is not None:
                 await self._instrumentation.run_register()
             self._started = True
@@ -241,8 +256,12 @@ class RouteTreeApp:
             if not self._started or self._stopped:
                 return
             self._stopped = True
-            if self._instrumentation is not None:
-                await self._instrumentation.run_shutdown()
+            try:
+                if self._instrumentation is not None:
+                    await self._instrumentation.run_shutdown()
+            finally:
+                if self.cache_store is not None:
+                    await self.cache_store.close()
 
     async def _start_for_request(self) -> Exception | None:
         """Start up on the first request; in dev mode, return a failure to show."""
@@ -313,4 +332,5 @@ def create_app(
     find_app_dir(directory)
     load_env(directory, mode or ("development" if dev else "production"))
     project = load_project(directory, use_manifest=use_manifest, isolate_failures=dev)
-    return RouteTreeApp(project, dev=dev)
+    prerendered = load_prerendered(directory) if use_manifest and not dev else None
+    return RouteTreeApp(project, dev=dev, prerendered=prerendered)

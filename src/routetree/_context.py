@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ._cookies import CookieStore
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Awaitable, Callable
 
     from ._request import Request
 
@@ -25,12 +25,20 @@ __all__ = ["RequestState", "current_request", "current_state"]
 class RequestState:
     """What the request-scoped functions collect while a handler runs."""
 
-    __slots__ = ("_cookie_store", "after", "request")
+    __slots__ = ("_cookie_store", "after", "pending", "request")
 
     def __init__(self, request: Request) -> None:
         self.request = request
         self._cookie_store: CookieStore | None = None
         self.after: list[tuple[Callable[..., object], tuple[object, ...]]] = []
+        # Work the response waits for: revalidations sent to a shared cache store.
+        self.pending: list[Awaitable[object]] = []
+
+    async def settle(self) -> None:
+        """Wait for the pending work, so the response follows what it did."""
+        pending, self.pending = self.pending, []
+        for work in pending:
+            await work
 
     @property
     def cookie_store(self) -> CookieStore:

@@ -159,6 +159,11 @@ class Dispatcher:
         request: Request | None = None,
     ) -> None:
         """Run the handler with the request in context; send; then after() work."""
+        if route.cache is not None and handler.method == "GET":
+            await route.cache.serve(
+                self, scope, receive, send, path, route, params, request
+            )
+            return
         if request is None:
             request = Request(scope, receive, path, route)
         else:
@@ -191,6 +196,8 @@ class Dispatcher:
             except ClientDisconnectedError:
                 return
             state = request._state_for_functions
+            if state is not None and state.pending:
+                await state.settle()
             streaming = response.is_streaming
             try:
                 await response.send(

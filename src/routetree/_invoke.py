@@ -46,6 +46,7 @@ from ._response import MiddlewareDirective, Response
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection
 
+    from ._cache._route import RouteCache
     from ._request import Request
     from ._routing._loader import Handler, LoadedRoute
     from ._types import Params
@@ -84,6 +85,7 @@ class CompiledRoute:
 
     __slots__ = (
         "allow",
+        "cache",
         "direct",
         "file",
         "form_limits",
@@ -113,6 +115,8 @@ class CompiledRoute:
         self.max_body_size = default_max_body_size if size is None else size
         self.form_limits = loaded.config.form_limits(default_form_limits)
         self.max_duration = loaded.config.max_duration
+        # Set by the app for a route whose GET is cached (routetree._cache).
+        self.cache: RouteCache | None = None
         # Methods whose handler the app awaits itself: async, with no time limit.
         self.direct = frozenset(
             method

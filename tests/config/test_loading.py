@@ -530,8 +530,9 @@ INVALID: list[tuple[str, str]] = [
     ),
     (
         "bogus = 1",
-        "bogus: unknown key 'bogus' (allowed: allowed_hosts, base_path, cors, headers, "
-        "max_body_size, max_fields, max_files, max_part_size, openapi, redirects, "
+        "bogus: unknown key 'bogus' (allowed: allowed_hosts, base_path, "
+        "cache_max_entries, cache_max_size, cache_url, cors, headers, max_body_size, "
+        "max_fields, max_files, max_part_size, openapi, redirects, "
         "rewrites, server, trailing_slash, trusted_proxies)",
     ),
     # server
@@ -840,3 +841,27 @@ def test_destinations_and_header_values_may_use_has_params(tmp_path: Path) -> No
         """,
     )
     assert ":tenant is not a param of the source or its has conditions" in error
+
+
+def test_cache_keys_default_and_parse(tmp_path: Path) -> None:
+    defaults = ProjectConfig()
+    assert defaults.cache_url is None
+    assert defaults.cache_max_entries == 1000
+    assert defaults.cache_max_size == 64 * 1024 * 1024
+    config = _load(
+        tmp_path,
+        """
+        cache_url = "redis://127.0.0.1:6379/0"
+        cache_max_entries = 10
+        cache_max_size = "1mb"
+        """,
+    )
+    assert config.cache_url == "redis://127.0.0.1:6379/0"
+    assert config.cache_max_entries == 10
+    assert config.cache_max_size == 1024 * 1024
+
+
+def test_cache_url_must_be_a_redis_url(tmp_path: Path) -> None:
+    message = _error(tmp_path, 'cache_url = "http://cache:6379"\n')
+    assert "cache_url" in message
+    assert "is not a Redis URL: use redis://host:6379/0" in message

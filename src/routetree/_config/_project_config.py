@@ -25,6 +25,11 @@ key                       value                                  default
                           ``routetree start`` and ``dev``
 ``openapi``               an `OpenAPIConfig` table: the          see `OpenAPIConfig`
                           document and the docs page
+``cache_url``             ``"redis://host:6379/0"``: the store   none (each process
+                          every worker and machine shares        keeps its own)
+``cache_max_entries``     answers the memory store keeps         ``1000``
+``cache_max_size``        bytes the memory store keeps, as a     ``"64mb"``
+                          size
 ========================  =====================================  ==================
 
 Rule sources are matched, like Next.js's, against the path below ``base_path``.
@@ -49,6 +54,7 @@ from pydantic import (
     model_validator,
 )
 
+from .._cache._memory import DEFAULT_MAX_ENTRIES, DEFAULT_MAX_SIZE
 from .._errors import ConfigError
 from .._forms import DEFAULT_FORM_LIMITS
 from .._hosts import parse_host
@@ -221,6 +227,10 @@ class ProjectConfig(ConfigModel):
         rewrites: Rewrite rules by phase (a plain list is ``after_files``).
         server: The server limits (``[server]``).
         openapi: The OpenAPI document and docs page (``[openapi]``).
+        cache_url: The Redis URL of the shared cache store, or None for the
+            in-process memory store.
+        cache_max_entries: The most answers the memory store keeps (LRU).
+        cache_max_size: The most bytes the memory store keeps (LRU).
     """
 
     base_path: StrictStr = ""
@@ -237,6 +247,19 @@ class ProjectConfig(ConfigModel):
     rewrites: RewritesConfig = RewritesConfig()
     server: ServerConfig = ServerConfig()
     openapi: OpenAPIConfig = OpenAPIConfig()
+    cache_url: StrictStr | None = None
+    cache_max_entries: StrictInt = Field(default=DEFAULT_MAX_ENTRIES, ge=0)
+    cache_max_size: int = DEFAULT_MAX_SIZE
+
+    @field_validator("cache_url")
+    @classmethod
+    def _check_cache_url(cls, url: str | None) -> str | None:
+        if url is not None and not url.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError(
+                f"{url!r} is not a Redis URL: use redis://host:6379/0, "
+                "rediss://host:6380/0 (TLS) or unix:///path/to/redis.sock"
+            )
+        return url
 
     @field_validator("base_path")
     @classmethod
@@ -265,11 +288,11 @@ class ProjectConfig(ConfigModel):
                 )
         return hosts
 
-    @field_validator("max_body_size", "max_part_size", mode="before")
+    @field_validator("max_body_size", "max_part_size", "cache_max_size", mode="before")
     @classmethod
     def _parse_size(cls, value: object, info: ValidationInfo) -> int:
         name = str(info.field_name)
-        example = "10mb" if name == "max_body_size" else "1mb"
+        example = {"max_body_size": "10mb", "cache_max_size": "64mb"}.get(name, "1mb")
         try:
             return parse_byte_size(value, what=name, example=f'{name} = "{example}"')
         except ConfigError as exc:

@@ -12,11 +12,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
+import anyio
 import click
 import orjson
 from click.core import ParameterSource
 
 from .._app import create_app
+from .._cache._prerender import prerender
 from .._config._env import env_files, load_env
 from .._errors import ConfigError, RouteTreeError
 from .._routing._manifest import write_manifest
@@ -257,14 +259,24 @@ def build(directory: Path) -> None:
     directory = directory.resolve()
     load_env(directory, "production")
     project = _load(directory)
-    public_warnings = print_route_table(project)
+    try:
+        prerendered = anyio.run(prerender, project)
+    except RouteTreeError as exc:
+        _fail(exc)
+    public_warnings = print_route_table(project, prerendered)
     path = write_manifest(project)
     console = stdout_console()
     console.print()
     count = len(project.routes)
+    rendered = sum(len(paths) for paths in prerendered.values())
     console.print(
-        f"✓ Built {count} route{'' if count == 1 else 's'}; manifest: "
-        f"{path.relative_to(directory).as_posix()}",
+        f"✓ Built {count} route{'' if count == 1 else 's'}"
+        + (
+            f", prerendered {rendered} answer{'' if rendered == 1 else 's'}"
+            if rendered
+            else ""
+        )
+        + f"; manifest: {path.relative_to(directory).as_posix()}",
         markup=False,
     )
     for warning in [*project.warnings, *public_warnings]:

@@ -21,6 +21,7 @@ from .._static import PUBLIC_DIR, public_routes
 from .._version import __version__
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from pathlib import Path
 
     from .._routing._loader import LoadedRoute
@@ -218,10 +219,14 @@ def _count(number: int, noun: str, prefix: str = "") -> str:
     return f"{prefix}{number} {noun if number == 1 else plural}"
 
 
-def print_route_table(project: Project) -> list[str]:
+def print_route_table(
+    project: Project, prerendered: Mapping[str, list[str]] | None = None
+) -> list[str]:
     """Print the route table with ``next build``'s symbols and legend.
 
-    The files of ``public/`` follow the routes, as rows of kind ``file``.
+    The files of ``public/`` follow the routes, as rows of kind ``file``. The paths
+    ``build`` rendered for a dynamic route (``prerendered``, by route file) follow
+    its row, one ``prerendered`` row each, as ``next build`` lists them.
 
     Returns:
         The warnings about ``public/`` (see `public_files`), for ``build`` to list.
@@ -233,12 +238,23 @@ def print_route_table(project: Project) -> list[str]:
     rows = [(route, route.kind) for route in project.routes]
     rows += [(file, "file") for file in files]
     for route, kind in rows:
+        file = route.definition.relative_file
         table.add_row(
             Text(f"{KIND_SYMBOLS[kind]} {route.definition.path}"),
             Text(", ".join(sorted(route.handlers))),
             Text(kind),
-            Text(route.definition.relative_file),
+            Text(file),
         )
+        paths = (prerendered or {}).get(file, [])
+        if route.definition.is_dynamic:
+            for number, path in enumerate(paths, 1):
+                branch = "└" if number == len(paths) else "├"
+                table.add_row(
+                    Text(f"  {branch} {path}"),
+                    Text("GET"),
+                    Text("prerendered"),
+                    Text(file),
+                )
     # Piped output (CI logs, grep) gets no terminal width: never fold a path there.
     console = (
         stdout_console()

@@ -1,0 +1,10 @@
+import itertools
+
+from routetree import Response
+
+dynamic = "error"
+_renders = itertools.count(1)
+
+
+async def GET() -> Response:
+    return Response.json({"renders": next(_renders)})

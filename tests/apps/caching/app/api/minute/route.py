@@ -1,0 +1,9 @@
+from lib.renders import count
+
+from routetree import Response
+
+revalidate = 60
+
+
+async def GET() -> Response:
+    return Response.json({"renders": count("minute")})

@@ -1,0 +1,10 @@
+import itertools
+
+from routetree import Response
+
+revalidate = 60
+_renders = itertools.count(1)
+
+
+async def GET() -> Response:
+    return Response.json({"renders": next(_renders)}, status=404)
