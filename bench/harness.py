@@ -211,9 +211,10 @@ def check_answers(port: int, *, extra_routes: bool) -> list[str]:
 class Contender:
     name: str
     description: str
-    kind: Literal["uvicorn", "routetree"]
+    kind: Literal["uvicorn", "granian", "routetree"]
     needs: tuple[str, ...]
     extra_routes: bool = False
+    server: Literal["uvicorn", "granian"] = "uvicorn"
 
 
 CONTENDERS: Final = (
@@ -223,6 +224,19 @@ CONTENDERS: Final = (
     Contender("starlette", "Starlette on uvicorn", "uvicorn", ("starlette",)),
     Contender("fastapi", "FastAPI on uvicorn (pydantic body)", "uvicorn", ("fastapi",)),
     Contender("routetree", "routetree start", "routetree", ("routetree",)),
+    Contender(
+        "raw-asgi-granian",
+        "hand-written ASGI app + orjson, granian (ASGI)",
+        "granian",
+        ("orjson", "granian"),
+    ),
+    Contender(
+        "routetree-granian",
+        "routetree start --server granian",
+        "routetree",
+        ("routetree", "granian"),
+        server="granian",
+    ),
     Contender(
         "starlette-1k",
         "Starlette, 1,000 extra routes in front",
@@ -359,7 +373,7 @@ class Workspace:
             self._generated[name] = make(self.root / name)
         return self._generated[name]
 
-    def routetree_launch(self, project: Path) -> Launch:
+    def routetree_launch(self, project: Path, server: str = "uvicorn") -> Launch:
         argv = [
             *script(self.python, "routetree"),
             "start",
@@ -368,6 +382,8 @@ class Workspace:
             HOST,
             "--port",
             "0",
+            "--server",
+            server,
         ]
         return Launch(argv, project, self._env(), None)
 
@@ -385,7 +401,24 @@ class Workspace:
                 )
             else:
                 project = ROUTETREE3
-            return self.routetree_launch(project)
+            return self.routetree_launch(project, contender.server)
+        if contender.kind == "granian":
+            port = free_port()
+            argv = [
+                *script(self.python, "granian"),
+                "--interface",
+                "asgi",
+                "--host",
+                HOST,
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+                "raw_asgi:app",
+            ]
+            env = self._env()
+            env["PYTHONPATH"] = str(CONTENDERS_DIR)
+            return Launch(argv, CONTENDERS_DIR, env, port)
         module, app_dir = {
             "raw-asgi": ("raw_asgi", CONTENDERS_DIR),
             "starlette": ("starlette_app", CONTENDERS_DIR),
@@ -818,7 +851,7 @@ def warm_up(
 _PROBE = """
 import importlib.metadata as m, importlib.util as u, json, platform, sys
 names = ["routetree", "uvicorn", "uvloop", "httptools", "starlette", "fastapi",
-         "pydantic", "orjson"]
+         "pydantic", "orjson", "granian"]
 versions = {}
 for name in names:
     try:
@@ -1625,7 +1658,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="bench/run",
         description="Benchmark routetree against raw ASGI, Starlette and FastAPI "
-        "on uvicorn.",
+        "on uvicorn, and routetree and raw ASGI on granian.",
     )
     parser.add_argument(
         "--duration",

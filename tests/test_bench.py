@@ -43,6 +43,7 @@ def test_smoke_run_checks_every_contender() -> None:
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
     expected = ["raw-asgi", "routetree", "routetree-1k", "startup"]
+    expected += ["raw-asgi-granian", "routetree-granian"]
     if _installed("starlette"):
         expected += ["starlette", "starlette-1k"]
     if _installed("fastapi"):

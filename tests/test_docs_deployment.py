@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from routetree.testing import _serve_command
-from tests.docs_blocks import DocsPage, write_project
+from tests.docs_blocks import DocsPage, serve, write_project
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -35,7 +35,15 @@ def uvicorn(*args: str, cwd: Path) -> httpx.Response:
 
 
 def test_the_page_names_its_files() -> None:
-    assert PAGE.paths() == ["asgi.py", "asgi.py"]
+    assert PAGE.paths() == ["routetree.toml", "asgi.py", "asgi.py"]
+
+
+def test_the_health_config_serves_both_endpoints(tmp_path: Path) -> None:
+    project = write_project(tmp_path, PAGE.files("routetree.toml"), HELLO)
+    with serve(project) as (client, _):
+        live, ready = client.get("/livez"), client.get("/readyz")
+        hello = client.get("/api/hello")
+    assert (live.status_code, ready.status_code, hello.status_code) == (200, 200, 200)
 
 
 def test_create_app_dot_serves_from_the_project_folder(tmp_path: Path) -> None:

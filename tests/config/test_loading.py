@@ -151,6 +151,7 @@ def test_server_defaults_are_the_server_limits(tmp_path: Path) -> None:
         max_headers=100,
         max_pipelined=16,
         limit_concurrency=None,
+        shutdown_delay=0,
         shutdown_timeout=30,
     )
 
@@ -167,6 +168,7 @@ def test_server_table_sets_every_limit(tmp_path: Path) -> None:
         max_headers = 50
         max_pipelined = 0
         limit_concurrency = 200
+        shutdown_delay = 5
         shutdown_timeout = 10
         """,
     )
@@ -178,6 +180,7 @@ def test_server_table_sets_every_limit(tmp_path: Path) -> None:
         max_headers=50,
         max_pipelined=0,
         limit_concurrency=200,
+        shutdown_delay=5,
         shutdown_timeout=10,
     )
 
@@ -531,8 +534,8 @@ INVALID: list[tuple[str, str]] = [
     (
         "bogus = 1",
         "bogus: unknown key 'bogus' (allowed: allowed_hosts, base_path, "
-        "cache_max_entries, cache_max_size, cache_url, cors, headers, max_body_size, "
-        "max_fields, max_files, max_part_size, openapi, redirects, "
+        "cache_max_entries, cache_max_size, cache_url, cors, headers, health, "
+        "max_body_size, max_fields, max_files, max_part_size, openapi, redirects, "
         "rewrites, server, trailing_slash, trusted_proxies)",
     ),
     # server
@@ -568,6 +571,10 @@ INVALID: list[tuple[str, str]] = [
     (
         "[server]\nlimit_concurrency = 0",
         "server.limit_concurrency: Input should be greater than or equal to 1 (got 0)",
+    ),
+    (
+        "[server]\nshutdown_delay = -1",
+        "server.shutdown_delay: Input should be greater than or equal to 0 (got -1)",
     ),
     (
         "[server]\nshutdown_timeout = true",

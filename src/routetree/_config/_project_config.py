@@ -30,6 +30,8 @@ key                       value                                  default
 ``cache_max_entries``     answers the memory store keeps         ``1000``
 ``cache_max_size``        bytes the memory store keeps, as a     ``"64mb"``
                           size
+``health``                a `HealthConfig` table: liveness and   none (no endpoints)
+                          readiness paths of ``routetree start``
 ========================  =====================================  ==================
 
 Rule sources are matched, like Next.js's, against the path below ``base_path``.
@@ -63,6 +65,7 @@ from .._routing._segment_config import parse_byte_size, parse_count
 from .._server._limits import ServerLimits
 from ._cors import CorsPolicy
 from ._cors_checks import check_header_name, check_method, check_origin
+from ._health import HealthConfig  # noqa: TC001 - pydantic reads annotations
 from ._openapi import OpenAPIConfig
 from ._rules import ConfigModel, HeaderRule, RedirectRule, RewritesConfig
 
@@ -179,7 +182,11 @@ class ServerConfig(ConfigModel):
             connection is closed after answering them.
         limit_concurrency: Requests served at once per process (503 past it), or
             none for no limit.
-        shutdown_timeout: Seconds in-flight requests get to finish on SIGTERM.
+        shutdown_delay: Seconds between SIGTERM and the end of accepting, while the
+            readiness endpoint of ``health`` answers 503 (for a load balancer or
+            Kubernetes to stop sending traffic first).
+        shutdown_timeout: Seconds in-flight requests get to finish on SIGTERM, once
+            the server stopped accepting.
     """
 
     header_timeout: _Seconds = _SERVER.header_timeout
@@ -189,6 +196,7 @@ class ServerConfig(ConfigModel):
     max_headers: StrictInt = Field(default=_SERVER.max_headers, ge=1)
     max_pipelined: StrictInt = Field(default=_SERVER.max_pipelined, ge=0)
     limit_concurrency: StrictInt | None = Field(default=_SERVER.limit_concurrency, ge=1)
+    shutdown_delay: _SecondsOrZero = _SERVER.shutdown_delay
     shutdown_timeout: _SecondsOrZero = _SERVER.shutdown_timeout
 
     @field_validator("max_header_size", mode="before")
@@ -231,6 +239,7 @@ class ProjectConfig(ConfigModel):
             in-process memory store.
         cache_max_entries: The most answers the memory store keeps (LRU).
         cache_max_size: The most bytes the memory store keeps (LRU).
+        health: The liveness and readiness endpoints, or None for none.
     """
 
     base_path: StrictStr = ""
@@ -260,6 +269,8 @@ class ProjectConfig(ConfigModel):
                 "rediss://host:6380/0 (TLS) or unix:///path/to/redis.sock"
             )
         return url
+
+    health: HealthConfig | None = None
 
     @field_validator("base_path")
     @classmethod

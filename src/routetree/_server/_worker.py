@@ -35,7 +35,7 @@ from ._log_format import (
     configure_server_logging,
     report_error,
 )
-from ._serve import project_limits, serve
+from ._serve import SERVERS, project_health, project_limits, serve
 
 if TYPE_CHECKING:
     from .._types import ASGIApp
@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fd", type=int, required=True)
     parser.add_argument("--dev", action="store_true")
     parser.add_argument("--http", choices=HTTP_PARSERS)
+    parser.add_argument("--server", choices=SERVERS, default="uvicorn")
     parser.add_argument("--log-format", choices=LOG_FORMATS, default="text")
     parser.add_argument("--log-level", choices=LOG_LEVELS, default="info")
     parser.add_argument("--access-log", action="store_true")
@@ -64,9 +65,11 @@ def main(argv: list[str] | None = None) -> None:
     sock = socket.socket(fileno=args.fd)
     app: ASGIApp
     limits = ServerLimits()  # a broken project's config may be what broke it
+    health = None
     try:
         built = create_app(args.directory, dev=args.dev, use_manifest=not args.dev)
         limits = project_limits(built.project.config)
+        health = project_health(built.project.config)
         routes = len(built.project.routes)
         noun = "route" if routes == 1 else "routes"
         failed = built.project.failed_routes
@@ -99,8 +102,12 @@ def main(argv: list[str] | None = None) -> None:
     sys.stdout.flush()
     if args.dev:
         app = AccessLog(app)
+    if args.server == "granian":
+        from ._granian import serve_granian
+
+        serve_granian(app, sock, limits=limits, logs=logs, health=health)
     # dev restarts the worker on every save: in-flight requests get 1 s, not the
-    # production shutdown_timeout.
+    # production shutdown_timeout, and no shutdown_delay.
     serve(
         app,
         sock,
@@ -108,6 +115,7 @@ def main(argv: list[str] | None = None) -> None:
         limits=limits,
         shutdown_timeout=1 if args.dev else None,
         logs=None if args.dev else logs,
+        health=health,
     )
 
 

@@ -18,6 +18,8 @@ limit                       what the client sees when it is passed          defa
 ``max_headers``             431 and close                                   100
 ``max_pipelined``           the requests read are answered, then close      16
 ``limit_concurrency``       503 at once (the ``_concurrency`` wrapper)      none
+``shutdown_delay``          seconds of 503 from the readiness endpoint on   0 s
+                            SIGTERM before the server stops accepting
 ``shutdown_timeout``        in-flight requests cut off on SIGTERM           30 s
 ==========================  ==============================================  ==========
 
@@ -66,7 +68,10 @@ class ServerLimits:
         max_pipelined: Requests a client may send in a row without waiting for the
             answer to the one before.
         limit_concurrency: Requests served at once by one process; None: no limit.
-        shutdown_timeout: Seconds in-flight requests get to finish on SIGTERM.
+        shutdown_delay: Seconds between SIGTERM and the end of accepting, while the
+            readiness endpoint answers 503 and requests are still served.
+        shutdown_timeout: Seconds in-flight requests get to finish on SIGTERM, once
+            the server stopped accepting.
     """
 
     header_timeout: float = 10.0
@@ -76,6 +81,7 @@ class ServerLimits:
     max_headers: int = 100
     max_pipelined: int = 16
     limit_concurrency: int | None = None
+    shutdown_delay: float = 0.0
     shutdown_timeout: float = 30.0
 
 
