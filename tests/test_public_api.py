@@ -115,6 +115,8 @@ def test_the_names_a_route_file_imports() -> None:
         "after",
         # spec section 11
         "operation",
+        # spec section 12
+        "publish",
     ],
 )
 def test_spec_names_are_importable_from_routetree(name: str) -> None:

@@ -39,6 +39,7 @@ from ._functions import redirect as redirect
 from ._functions import unauthorized as unauthorized
 from ._headers import Headers as Headers
 from ._headers import MutableHeaders as MutableHeaders
+from ._pubsub._publish import publish as publish
 from ._request import Request as Request
 from ._request import RouteContext as RouteContext
 from ._response import Response as Response
@@ -79,6 +80,7 @@ __all__ = [
     "not_found",
     "operation",
     "permanent_redirect",
+    "publish",
     "redirect",
     "revalidate_path",
     "revalidate_tag",
