@@ -12,6 +12,7 @@ counts it, so a slow subscriber never blocks a publisher.
 from ._broker import Broker, Frame, Mailbox, current_broker, register_broker
 from ._memory import MemoryBroker, Subscribers, shared_memory_broker
 from ._publish import publish, to_frame
+from ._setup import open_broker
 
 __all__ = [
     "Broker",
@@ -20,6 +21,7 @@ __all__ = [
     "MemoryBroker",
     "Subscribers",
     "current_broker",
+    "open_broker",
     "publish",
     "register_broker",
     "shared_memory_broker",
