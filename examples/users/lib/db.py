@@ -88,6 +88,10 @@ class User(Base):
     """A row of the ``users`` table."""
 
     __tablename__ = "users"
+    # Ids are never reused, not even the last one after it is deleted, so a deleted
+    # user's URL never names someone else: PostgreSQL's sequence never goes back, and
+    # SQLite does the same with AUTOINCREMENT (without it, it reuses the largest id).
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     # BIGINT (a BIGSERIAL) on PostgreSQL, whose INTEGER is 32-bit; INTEGER on SQLite,
     # where only an INTEGER PRIMARY KEY numbers rows by itself, and is 64-bit.

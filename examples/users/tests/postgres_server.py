@@ -90,7 +90,14 @@ class PostgresServer:
         bindir = find_bindir()
         self.directory = Path(tempfile.mkdtemp(prefix="routetree-postgres-"))
         if self._as_user:
-            entry = pwd.getpwnam(SERVER_USER)
+            try:
+                entry = pwd.getpwnam(SERVER_USER)
+            except KeyError:
+                raise RuntimeError(
+                    f"postgres may not run as root, and there is no {SERVER_USER!r} "
+                    "user to run it as: install Debian's postgresql package, which "
+                    "makes one."
+                ) from None
             os.chown(self.directory, entry.pw_uid, entry.pw_gid)
         data = self.directory / "data"
         log = self.directory / "server.log"

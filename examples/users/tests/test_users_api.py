@@ -816,6 +816,19 @@ def test_delete_is_204_then_the_user_is_gone(
     assert again.json()["error"] == "Not Found"
 
 
+def test_ids_are_never_reused(client: TestClient, database: Database) -> None:
+    # Not even the last one, after it is deleted: a deleted user's URL never names
+    # someone else. PostgreSQL's sequence never goes back; SQLite needs AUTOINCREMENT.
+    ada = create(client, "Ada", "ada@example.com")
+    grace = create(client, "Grace", "grace@example.com")
+    assert grace["id"] > ada["id"]
+    assert client.delete(f"/api/users/{grace['id']}").status_code == 204
+    edsger = create(client, "Edsger", "edsger@example.com")
+    assert edsger["id"] > grace["id"]
+    assert client.get(f"/api/users/{grace['id']}").status_code == 404
+    assert [row[0] for row in database.rows()] == [ada["id"], edsger["id"]]
+
+
 def test_delete_invalid_id_is_422(client: TestClient, database: Database) -> None:
     create(client)
     assert_unprocessable(client.delete("/api/users/abc"), bad_id("abc"))
