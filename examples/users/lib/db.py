@@ -13,6 +13,7 @@ attributes stay readable after the session is closed (``expire_on_commit=False``
 """
 
 import os
+import threading
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -114,7 +115,11 @@ class EmailTakenError(Exception):
         super().__init__(f"a user with email {email} already exists")
 
 
-@cache
+# Handlers run in several threads at once: the first requests must not each make an
+# engine (and a pool of connections) of their own.
+_engine_lock = threading.Lock()
+
+
 def get_engine() -> Engine:
     """Return the engine for ``DATABASE_URL``, made (with the tables) on first call.
 
@@ -122,6 +127,12 @@ def get_engine() -> Engine:
     database server closed meanwhile (a restart, an idle timeout) is replaced instead
     of failing a request.
     """
+    with _engine_lock:
+        return _engine()
+
+
+@cache
+def _engine() -> Engine:
     url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     connect_args: dict[str, Any] = {}
     if url.startswith("sqlite"):
@@ -147,16 +158,20 @@ def _create_tables(engine: Engine) -> None:
 
 def reset_engine() -> None:
     """Dispose of the cached engine: the next use reads ``DATABASE_URL`` again."""
-    if get_engine.cache_info().currsize:
-        get_engine().dispose()
-    get_engine.cache_clear()
+    with _engine_lock:
+        if _engine.cache_info().currsize:
+            _engine().dispose()
+        _engine.cache_clear()
 
 
 def _forget_pool_after_fork() -> None:
     # A forked process must not use the connections it inherited, which its parent
-    # still uses: give the engine a new, empty pool, leaving those to the parent.
-    if get_engine.cache_info().currsize:
-        get_engine().dispose(close=False)
+    # still uses: give the engine a new, empty pool, leaving those to the parent. The
+    # lock may have been held by another thread of the parent, which the child lacks.
+    global _engine_lock
+    _engine_lock = threading.Lock()
+    if _engine.cache_info().currsize:
+        _engine().dispose(close=False)
 
 
 os.register_at_fork(after_in_child=_forget_pool_after_fork)
