@@ -1,7 +1,9 @@
 """schemathesis against the users example's served OpenAPI document.
 
 The example runs as a user runs it, ``routetree dev examples/users`` (so the API key is
-``dev-key``, from its ``.env.development``), on a fresh SQLite file. schemathesis loads
+``dev-key``, from its ``.env.development``), twice: on a fresh SQLite file, and on a
+fresh database of a real PostgreSQL server started for the module (the example's
+``tests/postgres_server.py``), so neither database answers a 5xx. schemathesis loads
 the document the server serves at ``/openapi.json`` and, for every operation in it,
 sends the requests its examples, coverage and fuzzing phases make: valid input and
 invalid input (wrong types, values past each bound, missing and unknown fields),
@@ -82,14 +84,39 @@ CONFIG = {
 }
 
 
+def _postgres_server() -> type[Any]:
+    """The example's PostgreSQL test server class (its tests/postgres_server.py)."""
+    path = EXAMPLE / "tests" / "postgres_server.py"
+    spec = importlib.util.spec_from_file_location("users_postgres_server", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    server: type[Any] = module.PostgresServer
+    return server
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A fresh database for the example: a SQLite file, or a real PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('users') / 'users.db'}"
+        return
+    postgres = _postgres_server()()
+    postgres.start()
+    try:
+        postgres.create_database("users")
+        yield postgres.url("users")
+    finally:
+        postgres.stop()
+
+
 @pytest.fixture(scope="module")
-def users_api(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[schemathesis.BaseSchema]:
+def users_api(database_url: str) -> Iterator[schemathesis.BaseSchema]:
     """The document the example serves under ``routetree dev``, for schemathesis."""
-    database = tmp_path_factory.mktemp("users") / "users.db"
     with live_server(
-        EXAMPLE, command="dev", env={"DATABASE_URL": f"sqlite:///{database}"}
+        EXAMPLE, command="dev", env={"DATABASE_URL": database_url}
     ) as server:
         yield schemathesis.openapi.from_url(
             f"{server}/openapi.json", config=schemathesis.Config.from_dict(CONFIG)

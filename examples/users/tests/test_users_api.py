@@ -1,7 +1,10 @@
-"""The users example end to end: every endpoint, on a real SQLite file.
+"""The users example end to end: every endpoint, on SQLite and on PostgreSQL.
 
-Each test gets its own database (``DATABASE_URL`` points into ``tmp_path``) and checks
-the rows in that file directly with ``sqlite3``, not only what the API says.
+Every test runs twice, once per database (``[sqlite]`` and ``[postgresql]`` in its id).
+Each run gets its own empty database: a SQLite file in ``tmp_path``, or a database of
+its own on a real PostgreSQL server the tests start once (``postgres_server.py``), with
+``DATABASE_URL`` pointing at it. The tests check the rows in that database directly
+(with ``sqlite3`` or psycopg), not only what the API says.
 
 Input that does not validate is routetree's 422, whose items are FastAPI's; the tests
 compare whole bodies, so a change in what a client reads fails them.
@@ -13,17 +16,24 @@ only thanks to that file would fail.
 """
 
 import json
+import os
 import sqlite3
 import sys
+import time
+import uuid
 from collections.abc import Iterator
-from contextlib import closing
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
+from postgres_server import PostgresServer
+from sqlalchemy import text
 
 from routetree.testing import TestClient, live_server
 
@@ -37,18 +47,45 @@ FRONTEND_ORIGIN = "http://localhost:5173"
 
 @dataclass(frozen=True)
 class Database:
+    """The database of one test: a SQLite file (``path``) or a PostgreSQL database."""
+
     url: str
-    path: Path
+    path: Path | None = None
+    conninfo: str | None = None
 
     def rows(self) -> list[tuple[Any, ...]]:
-        """Every user row, read from the SQLite file: (id, name, email, created_at)."""
-        if not self.path.exists():
-            return []
-        with closing(sqlite3.connect(self.path)) as connection:
-            cursor = connection.execute(
-                "SELECT id, name, email, created_at FROM users ORDER BY id"
-            )
-            return list(cursor.fetchall())
+        """Every user row, read from the database: (id, name, email, created_at)."""
+        query = "SELECT id, name, email, created_at FROM users ORDER BY id"
+        if self.path is not None:
+            if not self.path.exists():
+                return []
+            with closing(sqlite3.connect(self.path)) as connection:
+                return list(connection.execute(query).fetchall())
+        assert self.conninfo is not None
+        with psycopg.connect(self.conninfo) as connection:
+            if connection.execute("SELECT to_regclass('users')").fetchone() == (None,):
+                return []  # no request has made the table yet
+            return list(connection.execute(query).fetchall())
+
+    def end_other_connections(self) -> int:
+        """End every other connection to this PostgreSQL database; return how many."""
+        others = (
+            "SELECT pid FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        assert self.conninfo is not None
+        with psycopg.connect(self.conninfo, autocommit=True) as connection:
+            pids = [row[0] for row in connection.execute(others)]
+            for pid in pids:
+                connection.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            # Wait until they are gone, so the next request cannot find one alive.
+            for _ in range(500):
+                if connection.execute(others).fetchone() is None:
+                    break
+                time.sleep(0.02)
+            else:
+                raise AssertionError(f"connections {pids} did not end")
+        return len(pids)
 
 
 def _is_example_module(module: object) -> bool:
@@ -72,13 +109,43 @@ def purge_example_modules() -> None:
             del sys.modules[name]
 
 
-@pytest.fixture
-def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
-    path = tmp_path / "test.db"
-    url = f"sqlite:///{path}"
-    monkeypatch.setenv("DATABASE_URL", url)
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One PostgreSQL server for the session, started the first time a test needs it."""
+    server = PostgresServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@contextmanager
+def postgres_database(postgres: PostgresServer) -> Iterator[Database]:
+    """A new, empty database on ``postgres``, dropped at the end."""
+    name = f"users_{uuid.uuid4().hex}"
+    postgres.create_database(name)
+    try:
+        yield Database(url=postgres.url(name), conninfo=postgres.conninfo(name))
+    finally:
+        postgres.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Database]:
+    """An empty database of the kind the test's id names, as ``DATABASE_URL``."""
     monkeypatch.setenv("USERS_API_KEY", API_KEY)
-    return Database(url=url, path=path)
+    if request.param == "sqlite":
+        path = tmp_path / "test.db"
+        database = Database(url=f"sqlite:///{path}", path=path)
+        monkeypatch.setenv("DATABASE_URL", database.url)
+        yield database
+        return
+    with postgres_database(request.getfixturevalue("postgres")) as database:
+        monkeypatch.setenv("DATABASE_URL", database.url)
+        yield database
 
 
 @pytest.fixture
@@ -749,6 +816,19 @@ def test_delete_is_204_then_the_user_is_gone(
     assert again.json()["error"] == "Not Found"
 
 
+def test_ids_are_never_reused(client: TestClient, database: Database) -> None:
+    # Not even the last one, after it is deleted: a deleted user's URL never names
+    # someone else. PostgreSQL's sequence never goes back; SQLite needs AUTOINCREMENT.
+    ada = create(client, "Ada", "ada@example.com")
+    grace = create(client, "Grace", "grace@example.com")
+    assert grace["id"] > ada["id"]
+    assert client.delete(f"/api/users/{grace['id']}").status_code == 204
+    edsger = create(client, "Edsger", "edsger@example.com")
+    assert edsger["id"] > grace["id"]
+    assert client.get(f"/api/users/{grace['id']}").status_code == 404
+    assert [row[0] for row in database.rows()] == [ada["id"], edsger["id"]]
+
+
 def test_delete_invalid_id_is_422(client: TestClient, database: Database) -> None:
     create(client)
     assert_unprocessable(client.delete("/api/users/abc"), bad_id("abc"))
@@ -987,3 +1067,100 @@ def test_through_a_real_server(database: Database) -> None:
     assert (row_id, name, email) == (user["id"], "Ada", "ada@example.com")
     stored = datetime.fromisoformat(str(created_at)).replace(tzinfo=UTC)
     assert stored == datetime.fromisoformat(user["created_at"])
+
+
+# --- PostgreSQL under a production server ---------------------------------------------
+
+
+def test_postgres_workers_share_one_database(postgres: PostgresServer) -> None:
+    # Two worker processes, each with its own engine and pool, take requests at once
+    # on a database with no table yet: the table is made once, every id is unique and
+    # the unique email holds across processes.
+    emails = [f"user{i}@example.com" for i in range(16)] + ["same@example.com"] * 4
+    with postgres_database(postgres) as database:
+        with (
+            live_server(
+                EXAMPLE_DIR,
+                env={"DATABASE_URL": database.url, "USERS_API_KEY": API_KEY},
+                args=("--workers", "2"),
+            ) as base_url,
+            httpx.Client(base_url=base_url, headers=KEY_HEADERS) as http,
+            ThreadPoolExecutor(max_workers=len(emails)) as pool,
+        ):
+            answers = list(
+                pool.map(
+                    lambda email: http.post(
+                        "/api/users", json={"name": "Ada", "email": email}
+                    ),
+                    emails,
+                )
+            )
+            listed = http.get("/api/users").json()
+
+        statuses = [answer.status_code for answer in answers]
+        assert statuses[:16] == [201] * 16, [answer.text for answer in answers]
+        assert sorted(statuses[16:]) == [201, 409, 409, 409]
+        rows = database.rows()
+        assert len(rows) == 17
+        assert len({row[0] for row in rows}) == 17
+        assert sorted(row[2] for row in rows) == sorted(set(emails))
+        assert [user["id"] for user in listed] == [row[0] for row in rows]
+
+
+def test_postgres_connection_closed_by_the_server_is_replaced(
+    postgres: PostgresServer,
+) -> None:
+    # The server ends the pooled connection between two requests (as a restart or
+    # an idle timeout would); the pool notices before lending it (pool_pre_ping), so
+    # the next request gets a new connection instead of a 500.
+    with (
+        postgres_database(postgres) as database,
+        live_server(
+            EXAMPLE_DIR, env={"DATABASE_URL": database.url, "USERS_API_KEY": API_KEY}
+        ) as base_url,
+        httpx.Client(base_url=base_url, headers=KEY_HEADERS) as http,
+    ):
+        created = http.post("/api/users", json={"name": "Ada", "email": "a@b.org"})
+        assert created.status_code == 201
+        user = created.json()
+        assert database.end_other_connections() >= 1
+        fetched = http.get(f"/api/users/{user['id']}")
+        assert fetched.status_code == 200, fetched.text
+        assert fetched.json() == user
+
+
+def test_postgres_forked_process_gets_its_own_connections(
+    postgres: PostgresServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A server that forks its workers after the engine exists (gunicorn's preload,
+    # say): the child must open its own connections, not share the parent's socket.
+    monkeypatch.syspath_prepend(str(EXAMPLE_DIR))
+    purge_example_modules()
+    with postgres_database(postgres) as database:
+        monkeypatch.setenv("DATABASE_URL", database.url)
+        try:
+            from lib import db
+
+            def backend_pid() -> int:
+                with db.get_engine().connect() as connection:
+                    pid: int = connection.execute(
+                        text("SELECT pg_backend_pid()")
+                    ).one()[0]
+                    return pid
+
+            parent = backend_pid()
+            read, write = os.pipe()
+            child = os.fork()
+            if child == 0:  # the child: report its backend's pid, then leave at once
+                try:
+                    os.write(write, str(backend_pid()).encode())
+                finally:
+                    os._exit(0)
+            os.close(write)
+            with os.fdopen(read) as pipe:
+                in_child = int(pipe.read())
+            os.waitpid(child, 0)
+            assert in_child != parent
+            assert backend_pid() == parent  # the parent's connection was left alone
+        finally:
+            purge_example_modules()
