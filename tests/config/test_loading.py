@@ -535,8 +535,8 @@ INVALID: list[tuple[str, str]] = [
         "bogus = 1",
         "bogus: unknown key 'bogus' (allowed: allowed_hosts, base_path, "
         "cache_max_entries, cache_max_size, cache_url, cors, headers, health, "
-        "max_body_size, max_fields, max_files, max_part_size, openapi, redirects, "
-        "rewrites, server, trailing_slash, trusted_proxies)",
+        "max_body_size, max_fields, max_files, max_message_size, max_part_size, "
+        "openapi, redirects, rewrites, server, trailing_slash, trusted_proxies)",
     ),
     # server
     (

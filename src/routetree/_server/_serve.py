@@ -57,6 +57,7 @@ __all__ = [
     "run_workers",
     "serve",
     "server_app",
+    "server_ws_max_size",
     "spawn_worker",
     "stop_worker",
 ]
@@ -198,6 +199,8 @@ def serve(
     shutdown_timeout: float | None = None,
     logs: LogSettings | None = None,
     health: HealthConfig | None = None,
+    ws_max_size: int | None = None,
+    socket_close_code: int = 1001,
 ) -> None:
     """Serve ``app`` under uvicorn on an already bound socket until SIGINT or SIGTERM.
 
@@ -212,9 +215,13 @@ def serve(
             ``shutdown_delay``: what ``routetree dev`` uses to reload).
         logs: With ``access_log``, log each request (`server_app`).
         health: The liveness and readiness endpoints to answer, if any.
+        ws_max_size: The largest WebSocket message the server lets through to the
+            app, which closes a bigger one with 1009 itself (`server_ws_max_size`).
+        socket_close_code: What open WebSockets are closed with when the drain
+            begins: 1001, or 1012 for a ``routetree dev`` reload.
     """
     limits = limits or ServerLimits()
-    drain_state = DrainState()
+    drain_state = DrainState(socket_close_code)
     app = server_app(app, limits, logs=logs, health=health, drain=drain_state)
     drain = limits.shutdown_timeout if shutdown_timeout is None else shutdown_timeout
     delay = limits.shutdown_delay if shutdown_timeout is None else 0.0
@@ -230,9 +237,22 @@ def serve(
         # setting; uvicorn's default would believe X-Forwarded-For from localhost.
         proxy_headers=False,
         timeout_graceful_shutdown=math.ceil(drain),
+        ws_max_size=server_ws_max_size(ws_max_size),
+        ws_ping_interval=limits.ws_ping_interval or None,
+        ws_ping_timeout=limits.ws_ping_timeout or None,
     )
     freeze_heap()
     _DrainingServer(config, drain_state, delay).run(sockets=[sock])
+
+
+def server_ws_max_size(app_limit: int | None) -> int:
+    """The ``ws_max_size`` of uvicorn for an app whose largest message limit is given.
+
+    One byte above it, so that a message just over a route's ``max_message_size``
+    reaches the app, which closes with 1009 as uvicorn would; without a limit to
+    honour, uvicorn's default (16 MiB).
+    """
+    return 16 * 1024 * 1024 if app_limit is None else app_limit + 1
 
 
 def freeze_heap() -> None:
