@@ -792,12 +792,12 @@ def test_start_access_log_has_one_line_per_websocket_session(
         duration = lines[0]["duration_ms"]
         assert isinstance(duration, float) and duration >= 300
     else:
-        lines = [line for line in server.stdout if " GET /api/" in line]
-        assert len(lines) == 3, server.stdout
-        assert " GET /api/chat?room=1 101 " in lines[0]
-        assert f"request_id={accepted_id}" in lines[0]
-        assert " GET /api/chat?deny=1 403 " in lines[1]
-        assert " GET /api/none 404 " in lines[2]
+        text = [line for line in server.stdout if " GET /api/" in line]
+        assert len(text) == 3, server.stdout
+        assert " GET /api/chat?room=1 101 " in text[0]
+        assert f"request_id={accepted_id}" in text[0]
+        assert " GET /api/chat?deny=1 403 " in text[1]
+        assert " GET /api/none 404 " in text[2]
 
 
 @pytest.mark.anyio
