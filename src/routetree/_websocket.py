@@ -43,6 +43,8 @@ logger = logging.getLogger("routetree")
 
 DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024
 """The largest incoming message by default (``max_message_size``): 1 MiB."""
+# Seconds a session's end waits for its pump and closing tasks to finish.
+_RELEASE_TIMEOUT = 5.0
 
 
 class WebSocketDisconnect(Exception):
@@ -210,9 +212,11 @@ class WebSocket:
         """Close with ``code`` from any thread or a signal handler (a shutdown)."""
         self._loop.call_soon_threadsafe(self._start_close, code)
 
-    def _start_close(self, code: int) -> None:
+    def _start_close(self, code: int) -> asyncio.Task[None] | None:
+        """Begin closing with ``code`` unless closed already; the closing task."""
         if self._state is _State.OPEN and self._closing is None:
             self._closing = self._loop.create_task(self.close(code))
+        return self._closing
 
     # Receiving -------------------------------------------------------------------
 
@@ -228,7 +232,16 @@ class WebSocket:
             raise RuntimeError("receive() before accept(): accept the socket first")
         if self._state is _State.CLOSED:
             raise WebSocketDisconnect(self._close_code or 1000)
-        message = await self._receive()
+        try:
+            message = await self._receive()
+        except asyncio.CancelledError:
+            # granian cancels the receive of a connection it dropped; a cancellation
+            # of this task itself goes on.
+            task = asyncio.current_task()
+            if task is None or task.cancelling():
+                raise
+            self._state = _State.CLOSED
+            raise WebSocketDisconnect(1006) from None
         kind = message["type"]
         if kind == "websocket.receive":
             text = message.get("text")
@@ -388,15 +401,16 @@ class WebSocket:
                 with contextlib.suppress(Exception):
                     await self._broker.unsubscribe(topic, mailbox)
             self._topics.clear()
-        pump = self._pump
-        if pump is not None:
-            pump.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await pump
-        closing = self._closing
-        if closing is not None:
-            with contextlib.suppress(Exception):
-                await closing
+        # asyncio.wait never raises what the tasks raised, and lets a cancellation of
+        # this task through (suppressing CancelledError around an await would not).
+        tasks = {task for task in (self._pump, self._closing) if task is not None}
+        if self._pump is not None:
+            self._pump.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=_RELEASE_TIMEOUT)
+            for task in tasks:
+                if task.done() and not task.cancelled():
+                    task.exception()  # retrieved: no "never retrieved" warning
 
     def __repr__(self) -> str:
         return f"<WebSocket {self._request.url.path} {self._state.value}>"

@@ -27,6 +27,7 @@ reloads.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING
 
@@ -138,6 +139,20 @@ class OpenSockets:
         """Close every accepted socket with ``code``; safe in a signal handler."""
         for socket in tuple(self._sockets):
             socket._close_soon(code)
+
+    async def close_now(self, code: int, timeout: float = 1.0) -> None:
+        """Close every accepted socket with ``code`` and wait for the frames to go.
+
+        For a server about to close its connections itself (with a code of its
+        own): those closed already are waited for, the others closed now.
+        """
+        closing = []
+        for socket in tuple(self._sockets):
+            task = socket._start_close(code)
+            if task is not None:
+                closing.append(task)
+        if closing:
+            await asyncio.wait(closing, timeout=timeout)
 
 
 OPEN_SOCKETS = OpenSockets()

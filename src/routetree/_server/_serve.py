@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 import uvicorn
 
+from .._websocket_session import OPEN_SOCKETS
 from ._access_log import ServerAccessLog
 from ._health import DrainState, HealthEndpoints
 from ._limits import ServerLimits, default_http_parser, protocol_class
@@ -182,6 +183,15 @@ class _DrainingServer(uvicorn.Server):
             if self.should_exit:
                 self.force_exit = True
             self.should_exit = True
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """Close the WebSockets not closed yet with routetree's code, then drain.
+
+        uvicorn's own shutdown would close them with 1012; those the signal closed
+        already (`DrainState.begin`) are only waited for.
+        """
+        await OPEN_SOCKETS.close_now(self._drain.socket_close_code)
+        await super().shutdown(sockets)
 
     async def on_tick(self, counter: int) -> bool:
         """Stop accepting once the delay is over (checked every 0.1 s)."""
