@@ -6,8 +6,10 @@ neither config nor middleware: the app's short path) with the ``websockets`` cli
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
@@ -17,11 +19,15 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
+from routetree import create_app, publish
 from routetree.testing import LiveServer, live_server
 from tests.raw_http import RawResponse, raw_send
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from routetree._types import Message, Scope
+    from tests.conftest import MakeProject
 
 APP = "tests/apps/websockets"
 
@@ -228,6 +234,23 @@ def test_a_malformed_escape_in_the_upgrade_path_is_400(server: LiveServer) -> No
     assert raw_upgrade(server, "/api/echo%ZZ").status == 400
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://169.254.169.254/api/echo",
+        "ws://evil.example/api/echo",
+    ],
+)
+def test_an_absolute_form_upgrade_target_is_refused_never_proxied(
+    server: LiveServer, target: str
+) -> None:
+    # CVE-2026-44578: Next.js's server proxied such upgrades to the named host.
+    answer = raw_upgrade(server, target)
+    assert answer.status == 400
+    assert answer.body.startswith(b'{"error":"Bad Request"')
+
+
 def _subscribers(server: str, room: str) -> int:
     count: int = httpx.get(f"{server}/api/subscribers/{room}").json()["count"]
     return count
@@ -283,3 +306,41 @@ def test_a_client_vanishing_without_close_ends_the_session(server: LiveServer) -
     with connect(ws_url(server, "/api/echo")) as still_serving:
         still_serving.send("ok")
         assert still_serving.recv(timeout=5) == "ok"
+
+
+@pytest.mark.anyio
+async def test_a_session_leaves_no_task_and_no_subscription(
+    make_project: MakeProject,
+) -> None:
+    # The app itself, driven over ASGI: the tasks of this event loop are visible.
+    project = make_project(
+        {"app/room/route.py": (Path(APP) / "app/api/rooms/[room]/route.py").read_text()}
+    )
+    project.joinpath("app/room").rename(project / "app/[room]")
+    app = create_app(project)
+    incoming: asyncio.Queue[Message] = asyncio.Queue()
+    sent: asyncio.Queue[Message] = asyncio.Queue()
+    await incoming.put({"type": "websocket.connect"})
+    scope: Scope = {
+        "type": "websocket",
+        "scheme": "ws",
+        "path": "/lobby",
+        "raw_path": b"/lobby",
+        "query_string": b"",
+        "headers": [(b"host", b"testserver")],
+        "subprotocols": [],
+        "extensions": {"websocket.http.response": {}},
+    }
+    before = asyncio.all_tasks()
+    session = asyncio.create_task(app(scope, incoming.get, sent.put))
+    assert (await sent.get())["type"] == "websocket.accept"
+    assert (await sent.get())["text"] == "joined"
+    assert app.broker.subscriber_count("room:lobby") == 1
+    assert len(asyncio.all_tasks() - before) == 2  # the session and its pump
+    await publish("room:lobby", "news")
+    assert (await sent.get())["text"] == "news"
+    await incoming.put({"type": "websocket.disconnect", "code": 1006})
+    await asyncio.wait_for(session, 5)
+    assert app.broker.subscriber_count("room:lobby") == 0
+    assert asyncio.all_tasks() == before
+    assert sent.empty()  # a peer gone: no close frame is sent to it
