@@ -32,6 +32,7 @@ def test_the_page_names_its_files() -> None:
         "app/api/rooms/[room]/messages/route.py",
         "app/api/upload/route.py",
         "routetree.toml",
+        "app/api/account/live/route.py",
     ]
 
 
@@ -147,3 +148,19 @@ def test_a_websocket_only_route_answers_http_with_426(
     answer = client.get("/api/echo")
     assert (answer.status_code, answer.headers["upgrade"]) == (426, "websocket")
     assert client.options("/api/echo").status_code == 204
+
+
+def test_the_origin_check(served: tuple[httpx.Client, LiveServer]) -> None:
+    cookie = {"cookie": "session=s1"}
+    for origin in ({}, {"origin": "https://evil.example"}):
+        with (
+            pytest.raises(InvalidStatus) as refused,
+            connect(
+                ws(served, "/api/account/live"), additional_headers=cookie | origin
+            ),
+        ):
+            pass
+        assert refused.value.response.status_code == 403
+    allowed = cookie | {"origin": "https://app.example.com"}
+    with connect(ws(served, "/api/account/live"), additional_headers=allowed) as s:
+        assert orjson.loads(s.recv(timeout=5)) == {"session": "s1"}
