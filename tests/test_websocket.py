@@ -285,27 +285,40 @@ def test_publish_from_http_reaches_subscribed_sockets(server: LiveServer) -> Non
     _wait_for_subscribers(server, "other", 0)
 
 
-def test_a_client_vanishing_without_close_ends_the_session(server: LiveServer) -> None:
+def _open_and_vanish(server: LiveServer, path: str, first: bytes, room: str) -> None:
+    """Open a socket on ``path``, read until ``first``, then drop the TCP connection."""
     host, port = server.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=5) as raw:
         raw.sendall(
             (
-                f"GET /api/rooms/gone HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n"
                 "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
                 "Sec-WebSocket-Version: 13\r\n\r\n"
             ).encode()
         )
         received = b""
-        while b"joined" not in received:
+        while first not in received:
             received += raw.recv(4096)
         assert received.startswith(b"HTTP/1.1 101 ")
-        assert _subscribers(server, "gone") == 1
+        _wait_for_subscribers(server, room, 1)
     # No close frame: the TCP connection just ended.
+
+
+def test_a_client_vanishing_without_close_ends_the_session(server: LiveServer) -> None:
+    _open_and_vanish(server, "/api/rooms/gone", b"joined", "gone")
     _wait_for_subscribers(server, "gone", 0)
     with connect(ws_url(server, "/api/echo")) as still_serving:
         still_serving.send("ok")
         assert still_serving.recv(timeout=5) == "ok"
+
+
+def test_a_handler_sending_to_a_vanished_client_ends_without_an_error(
+    server: LiveServer,
+) -> None:
+    _open_and_vanish(server, "/api/ticker", b"tick", "ticker")
+    _wait_for_subscribers(server, "ticker", 0)
+    assert "app/api/ticker/route.py" not in server.output
 
 
 @pytest.mark.anyio

@@ -111,6 +111,7 @@ class WebSocket:
         self._accept_headers = accept_headers or []
         self._state = _State.CONNECTING
         self._accepted = False
+        self._closed_by_handler = False
         self._close_code: int | None = None
         self._mailbox: Mailbox | None = None
         self._topics: set[str] = set()
@@ -195,6 +196,11 @@ class WebSocket:
         Nothing happens when it is closed already. Before `accept`, this refuses the
         upgrade (the client sees HTTP 403).
         """
+        self._closed_by_handler = True
+        await self._close(code, reason)
+
+    async def _close(self, code: int, reason: str = "") -> None:
+        """Send the close (once), whoever closes: the handler, a limit, a shutdown."""
         if self._state is _State.CLOSED or self._close_code is not None:
             return
         self._close_code = code
@@ -215,7 +221,7 @@ class WebSocket:
     def _start_close(self, code: int) -> asyncio.Task[None] | None:
         """Begin closing with ``code`` unless closed already; the closing task."""
         if self._state is _State.OPEN and self._closing is None:
-            self._closing = self._loop.create_task(self.close(code))
+            self._closing = self._loop.create_task(self._close(code))
         return self._closing
 
     # Receiving -------------------------------------------------------------------
@@ -249,7 +255,7 @@ class WebSocket:
                 text if text is not None else message.get("bytes") or b""
             )
             if self._too_big(data):
-                await self.close(1009, "Message too big")
+                await self._close(1009, "Message too big")
                 raise WebSocketDisconnect(1009, "Message too big")
             return data
         if kind == "websocket.disconnect":
@@ -321,7 +327,8 @@ class WebSocket:
         """Send a text frame.
 
         Raises:
-            RuntimeError: Not accepted yet, or closed.
+            RuntimeError: Not accepted yet, or closed by the handler.
+            WebSocketDisconnect: The peer left, or the server closed the socket.
         """
         await self._send_frame(data)
 
@@ -329,7 +336,8 @@ class WebSocket:
         """Send a binary frame.
 
         Raises:
-            RuntimeError: Not accepted yet, or closed.
+            RuntimeError: Not accepted yet, or closed by the handler.
+            WebSocketDisconnect: The peer left, or the server closed the socket.
         """
         await self._send_frame(bytes(data))
 
@@ -338,20 +346,29 @@ class WebSocket:
 
         Raises:
             TypeError: ``data`` is not JSON-serialisable.
-            RuntimeError: Not accepted yet, or closed.
+            RuntimeError: Not accepted yet, or closed by the handler.
+            WebSocketDisconnect: The peer left, or the server closed the socket.
         """
         await self._send_frame(encode_json(data).decode())
 
     async def _send_frame(self, frame: Frame) -> None:
         if self._state is not _State.OPEN:
-            state = (
-                "before accept()" if self._state is _State.CONNECTING else "after close"
-            )
-            raise RuntimeError(f"Cannot send on a WebSocket {state}")
-        if isinstance(frame, str):
-            await self._send({"type": "websocket.send", "text": frame})
-        else:
-            await self._send({"type": "websocket.send", "bytes": frame})
+            if self._state is _State.CONNECTING:
+                raise RuntimeError("Cannot send on a WebSocket before accept()")
+            if self._closed_by_handler:
+                raise RuntimeError("Cannot send on a WebSocket after close()")
+            # The peer left, or a limit or a shutdown closed it: the session is over.
+            raise WebSocketDisconnect(self._close_code or 1006)
+        message: Message = (
+            {"type": "websocket.send", "text": frame}
+            if isinstance(frame, str)
+            else {"type": "websocket.send", "bytes": frame}
+        )
+        try:
+            await self._send(message)
+        except OSError:  # uvicorn's ClientDisconnected: the connection is gone
+            self._state = _State.CLOSED
+            raise WebSocketDisconnect(1006) from None
 
     # Pub/sub ---------------------------------------------------------------------
 

@@ -208,7 +208,7 @@ async def run_session(
                     request.url.path,
                     exc_info=exc,
                 )
-                await socket.close(1011)
+                await socket._close(1011)
                 await dispatcher.report_error(exc, request, route.path, "route")
                 return
         else:
