@@ -141,18 +141,27 @@ class OpenSockets:
             socket._close_soon(code)
 
     async def close_now(self, code: int, timeout: float = 1.0) -> None:
-        """Close every accepted socket with ``code`` and wait for the frames to go.
+        """Close every accepted socket with ``code``; wait for their sessions to end.
 
-        For a server about to close its connections itself (with a code of its
-        own): those closed already are waited for, the others closed now.
+        For a server about to drop its connections itself (uvicorn with a close code
+        of its own, granian without one): those closed already are waited for, the
+        others closed now. A session ends when the client answers the close (the
+        handler's ``receive`` sees it), so waiting for that, up to ``timeout``
+        seconds, lets the close handshake finish on the wire.
         """
         closing = []
         for socket in tuple(self._sockets):
             task = socket._start_close(code)
             if task is not None:
-                closing.append(task)
-        if closing:
-            await asyncio.wait(closing, timeout=timeout)
+                closing.append((socket, task))
+        if not closing:
+            return
+        deadline = asyncio.get_running_loop().time() + timeout
+        await asyncio.wait([task for _, task in closing], timeout=timeout)
+        while any(socket in self._sockets for socket, _ in closing):
+            if asyncio.get_running_loop().time() >= deadline:
+                return
+            await asyncio.sleep(0.01)
 
 
 OPEN_SOCKETS = OpenSockets()
