@@ -6,9 +6,10 @@ trailing slash, middleware, rewrites and routing all see the upgrade as the ``GE
 request it is (`upgrade_view`). Any of them may answer it over HTTP instead, and so
 may the handler before it accepts; such an answer goes out through the ASGI
 ``websocket.http.response`` extension (`Upgrade.http_send`) when the server offers it
-(uvicorn does, under each of its WebSocket implementations), and as a close with
-1008 (Policy Violation) before the handshake where it does not (granian): the client
-then sees the server's own refusal, usually HTTP 403.
+(uvicorn under each of its WebSocket implementations, hypercorn and granian do:
+``tests/test_asgi_servers.py``), and as a close with 1008 (Policy Violation) before
+the handshake where it does not: the client then sees the server's own refusal,
+usually HTTP 403.
 
 `run_session` runs the handler (`routetree._dispatch` calls it for a routed upgrade):
 
