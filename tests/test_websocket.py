@@ -94,6 +94,11 @@ def test_catch_all_params_cookies_and_headers(server: LiveServer) -> None:
     }
 
 
+def test_a_route_in_a_route_group(server: LiveServer) -> None:
+    with connect(ws_url(server, "/api/grouped")) as connection:
+        assert connection.recv(timeout=5) == "grouped"
+
+
 def test_the_chosen_subprotocol_is_sent_and_the_offer_visible(
     server: LiveServer,
 ) -> None:

@@ -39,6 +39,11 @@ PROJECT = {
     [[rewrites]]
     source = "/old-chat"
     destination = "/api/chat"
+
+    [[redirects]]
+    source = "/moved"
+    destination = "/open"
+    permanent = true
     """,
     "middleware.py": """
     from routetree import Request, Response
@@ -183,6 +188,33 @@ def _raw_upgrade(server: str, target: str, host: str) -> RawResponse:
         ).encode(),
         timeout=5,
     )
+
+
+def test_a_config_redirect_answers_the_upgrade(server: LiveServer) -> None:
+    port = server.rsplit(":", 1)[1]
+    answer = _raw_upgrade(server, "/v1/moved", f"127.0.0.1:{port}")
+    assert (answer.status, answer.header("location")) == (308, "/v1/open")
+    assert answer.header("x-config") == "yes"
+
+
+def test_an_exception_before_accept_shows_its_details_in_dev(
+    make_project: MakeProject,
+) -> None:
+    project = make_project(
+        {"app/api/early/route.py": PROJECT["app/api/early/route.py"]}
+    )
+    with (
+        live_server(project, command="dev") as dev,
+        pytest.raises(InvalidStatus) as refused,
+        connect(ws(dev, "/api/early?crash=1"), open_timeout=10),
+    ):
+        pass
+    response = refused.value.response
+    assert response.status_code == 500
+    details = orjson.loads(bytes(response.body or b""))
+    assert details["error"] == "Internal Server Error"
+    assert "KeyError" in str(details)
+    assert "broke before accept" in str(details)
 
 
 def test_a_host_outside_allowed_hosts_is_400(server: LiveServer) -> None:
