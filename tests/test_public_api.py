@@ -118,7 +118,7 @@ def test_the_names_a_route_file_imports() -> None:
         # spec section 12
         "publish",
         "WebSocket",
-        "WebSocketDisconnect",
+        "WebSocketClosedError",
     ],
 )
 def test_spec_names_are_importable_from_routetree(name: str) -> None:

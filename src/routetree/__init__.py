@@ -48,7 +48,7 @@ from ._url import URL as URL
 from ._url import SearchParams as SearchParams
 from ._version import __version__ as __version__
 from ._websocket import WebSocket as WebSocket
-from ._websocket import WebSocketDisconnect as WebSocketDisconnect
+from ._websocket import WebSocketClosedError as WebSocketClosedError
 
 __all__ = [
     "URL",
@@ -72,7 +72,7 @@ __all__ = [
     "SearchParams",
     "UploadFile",
     "WebSocket",
-    "WebSocketDisconnect",
+    "WebSocketClosedError",
     "__version__",
     "after",
     "cache",

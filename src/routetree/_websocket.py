@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from ._types import Message, Params, Receive, Send
     from ._url import URL
 
-__all__ = ["DEFAULT_MAX_MESSAGE_SIZE", "WebSocket", "WebSocketDisconnect"]
+__all__ = ["DEFAULT_MAX_MESSAGE_SIZE", "WebSocket", "WebSocketClosedError"]
 
 logger = logging.getLogger("routetree")
 
@@ -47,7 +47,7 @@ DEFAULT_MAX_MESSAGE_SIZE = 1024 * 1024
 _RELEASE_TIMEOUT = 5.0
 
 
-class WebSocketDisconnect(Exception):
+class WebSocketClosedError(Exception):
     """The session is over: the peer closed, vanished, or the socket was closed.
 
     Raised by the ``receive`` methods (``async for`` ends instead). A handler may let
@@ -172,6 +172,7 @@ class WebSocket:
 
         Raises:
             RuntimeError: The socket was accepted or closed already.
+            ValueError: ``subprotocol`` is not one the client offered.
         """
         if self._state is not _State.CONNECTING or self._close_code is not None:
             raise RuntimeError("accept() was called twice, or after close()")
@@ -230,14 +231,14 @@ class WebSocket:
         """The next message: ``str`` for a text frame, ``bytes`` for a binary one.
 
         Raises:
-            WebSocketDisconnect: The session is over (the peer closed or vanished,
+            WebSocketClosedError: The session is over (the peer closed or vanished,
                 the message was too big: 1009, or the socket was closed).
             RuntimeError: The socket was not accepted yet.
         """
         if self._state is _State.CONNECTING:
             raise RuntimeError("receive() before accept(): accept the socket first")
         if self._state is _State.CLOSED:
-            raise WebSocketDisconnect(self._close_code or 1000)
+            raise WebSocketClosedError(self._close_code or 1000)
         try:
             message = await self._receive()
         except asyncio.CancelledError:
@@ -247,7 +248,7 @@ class WebSocket:
             if task is None or task.cancelling():
                 raise
             self._state = _State.CLOSED
-            raise WebSocketDisconnect(1006) from None
+            raise WebSocketClosedError(1006) from None
         kind = message["type"]
         if kind == "websocket.receive":
             text = message.get("text")
@@ -256,13 +257,13 @@ class WebSocket:
             )
             if self._too_big(data):
                 await self._close(1009, "Message too big")
-                raise WebSocketDisconnect(1009, "Message too big")
+                raise WebSocketClosedError(1009, "Message too big")
             return data
         if kind == "websocket.disconnect":
             self._state = _State.CLOSED
             code = int(message.get("code", 1005))
             self._close_code = self._close_code or code
-            raise WebSocketDisconnect(code, message.get("reason") or "")
+            raise WebSocketClosedError(code, message.get("reason") or "")
         raise RuntimeError(f"Unexpected ASGI message {kind!r} on a WebSocket")
 
     def _too_big(self, data: str | bytes) -> bool:
@@ -281,7 +282,7 @@ class WebSocket:
 
         Raises:
             TypeError: It was a binary frame.
-            WebSocketDisconnect: The session is over.
+            WebSocketClosedError: The session is over.
         """
         data = await self.receive()
         if not isinstance(data, str):
@@ -293,7 +294,7 @@ class WebSocket:
 
         Raises:
             TypeError: It was a text frame.
-            WebSocketDisconnect: The session is over.
+            WebSocketClosedError: The session is over.
         """
         data = await self.receive()
         if not isinstance(data, bytes):
@@ -305,7 +306,7 @@ class WebSocket:
 
         Raises:
             InvalidJSONError: It is not JSON.
-            WebSocketDisconnect: The session is over.
+            WebSocketClosedError: The session is over.
         """
         data = await self.receive()
         return decode_json(data.encode() if isinstance(data, str) else data)
@@ -317,7 +318,7 @@ class WebSocket:
         while True:
             try:
                 message = await self.receive()
-            except WebSocketDisconnect:
+            except WebSocketClosedError:
                 return
             yield message
 
@@ -328,7 +329,7 @@ class WebSocket:
 
         Raises:
             RuntimeError: Not accepted yet, or closed by the handler.
-            WebSocketDisconnect: The peer left, or the server closed the socket.
+            WebSocketClosedError: The peer left, or the server closed the socket.
         """
         await self._send_frame(data)
 
@@ -337,7 +338,7 @@ class WebSocket:
 
         Raises:
             RuntimeError: Not accepted yet, or closed by the handler.
-            WebSocketDisconnect: The peer left, or the server closed the socket.
+            WebSocketClosedError: The peer left, or the server closed the socket.
         """
         await self._send_frame(bytes(data))
 
@@ -347,7 +348,7 @@ class WebSocket:
         Raises:
             TypeError: ``data`` is not JSON-serialisable.
             RuntimeError: Not accepted yet, or closed by the handler.
-            WebSocketDisconnect: The peer left, or the server closed the socket.
+            WebSocketClosedError: The peer left, or the server closed the socket.
         """
         await self._send_frame(encode_json(data).decode())
 
@@ -358,7 +359,7 @@ class WebSocket:
             if self._closed_by_handler:
                 raise RuntimeError("Cannot send on a WebSocket after close()")
             # The peer left, or a limit or a shutdown closed it: the session is over.
-            raise WebSocketDisconnect(self._close_code or 1006)
+            raise WebSocketClosedError(self._close_code or 1006)
         message: Message = (
             {"type": "websocket.send", "text": frame}
             if isinstance(frame, str)
@@ -368,7 +369,7 @@ class WebSocket:
             await self._send(message)
         except OSError:  # uvicorn's ClientDisconnected: the connection is gone
             self._state = _State.CLOSED
-            raise WebSocketDisconnect(1006) from None
+            raise WebSocketClosedError(1006) from None
 
     # Pub/sub ---------------------------------------------------------------------
 

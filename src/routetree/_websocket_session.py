@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 from ._context import current_request
 from ._invoke import failure_outcome, is_handler_failure, result_outcome
 from ._request import RouteContext
-from ._websocket import WebSocket, WebSocketDisconnect
+from ._websocket import WebSocket, WebSocketClosedError
 
 if TYPE_CHECKING:
     from ._dispatch import Dispatcher
@@ -201,7 +201,7 @@ async def run_session(
     try:
         try:
             result = await handler.func(*args)  # type: ignore[misc]
-        except WebSocketDisconnect:
+        except WebSocketClosedError:
             await socket.close()
             return
         except BaseException as exc:
