@@ -379,10 +379,8 @@ async def test_lifespan_protocol_completes_startup_and_shutdown(
     ]
 
 
-@pytest.mark.anyio
-async def test_websocket_is_refused_with_a_close(make_project: MakeProject) -> None:
-    app = create_app(make_project({ROUTE: _methods_route(["GET"])}))
-    scope: Scope = {
+def _websocket_scope(**extra: object) -> Scope:
+    return {
         "type": "websocket",
         "asgi": {"version": "3.0"},
         "scheme": "ws",
@@ -394,10 +392,33 @@ async def test_websocket_is_refused_with_a_close(make_project: MakeProject) -> N
         "client": ("127.0.0.1", 50000),
         "server": ("testserver", 80),
         "subprotocols": [],
+        **extra,
     }
+
+
+@pytest.mark.anyio
+async def test_websocket_refusal_without_the_http_response_extension_is_a_1008_close(
+    make_project: MakeProject,
+) -> None:
+    app = create_app(make_project({ROUTE: _methods_route(["GET"])}))
+    sent = await _drive(app, _websocket_scope(), [{"type": "websocket.connect"}])
+    assert sent == [{"type": "websocket.close", "code": 1008}]
+
+
+@pytest.mark.anyio
+async def test_websocket_refusal_with_the_http_response_extension_is_http(
+    make_project: MakeProject,
+) -> None:
+    app = create_app(make_project({ROUTE: _methods_route(["GET"])}))
+    scope = _websocket_scope(extensions={"websocket.http.response": {}})
     sent = await _drive(app, scope, [{"type": "websocket.connect"}])
-    assert len(sent) == 1
-    assert sent[0]["type"] == "websocket.close"
+    assert [m["type"] for m in sent] == [
+        "websocket.http.response.start",
+        "websocket.http.response.body",
+    ]
+    assert sent[0]["status"] == 405
+    assert (b"allow", b"GET, HEAD, OPTIONS") in sent[0]["headers"]
+    assert sent[1]["body"] == b'{"error":"Method Not Allowed"}'
 
 
 @pytest.mark.anyio

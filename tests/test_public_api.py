@@ -117,6 +117,8 @@ def test_the_names_a_route_file_imports() -> None:
         "operation",
         # spec section 12
         "publish",
+        "WebSocket",
+        "WebSocketClosedError",
     ],
 )
 def test_spec_names_are_importable_from_routetree(name: str) -> None:

@@ -47,6 +47,8 @@ from ._typed._operation import operation as operation
 from ._url import URL as URL
 from ._url import SearchParams as SearchParams
 from ._version import __version__ as __version__
+from ._websocket import WebSocket as WebSocket
+from ._websocket import WebSocketClosedError as WebSocketClosedError
 
 __all__ = [
     "URL",
@@ -69,6 +71,8 @@ __all__ = [
     "RouteTreeError",
     "SearchParams",
     "UploadFile",
+    "WebSocket",
+    "WebSocketClosedError",
     "__version__",
     "after",
     "cache",

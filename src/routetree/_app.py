@@ -29,9 +29,15 @@ object that both paths below call, and none calls back into the app:
    static routes, ``rewrites.after_files``, the dynamic routes and
    ``rewrites.fallback``.
 7. **Answer** (`routetree._dispatch.Dispatcher`): no route -> 404; the route lacks the
-   method -> 204 for OPTIONS, else 405 (both with ``Allow``); otherwise the handler
-   runs (`routetree._invoke`) and its response is sent. HEAD responses carry no
-   body.
+   method -> 204 for OPTIONS, 426 for a route with only ``WEBSOCKET``, else 405 (with
+   ``Allow``); otherwise the handler runs (`routetree._invoke`) and its response is
+   sent. HEAD responses carry no body.
+
+A WebSocket connection takes the same stages as the ``GET`` request its upgrade is
+(`routetree._websocket_session.upgrade_view`), stage 1 included: any stage may
+answer it over HTTP instead, and a routed upgrade runs the route's ``WEBSOCKET``
+(stage 7; a route without one is 405). The app opens the process's pub/sub broker
+(`routetree._pubsub.open_broker`) when it is built and closes it at shutdown.
 
 Every error answer from stage 2 on (a 400 of the target, 404, 405, a handler's 4xx
 and 5xx, a failing middleware's 500) goes through ``handle_error`` of
@@ -68,6 +74,7 @@ from ._invoke import CompiledRoute
 from ._openapi._serving import openapi_routes
 from ._path_checks import METHODS, target_error, trailing_slash_redirect
 from ._pipeline import Pipeline
+from ._pubsub import open_broker
 from ._request import DEFAULT_MAX_BODY_SIZE, BodyLimits
 from ._request_checks import RequestChecks
 from ._routing._discovery import find_app_dir
@@ -75,6 +82,8 @@ from ._routing._matcher import Matcher, RouteMatch
 from ._routing._project import Project, load_project
 from ._static import public_routes
 from ._url import normalize_escapes, request_path
+from ._websocket import DEFAULT_MAX_MESSAGE_SIZE
+from ._websocket_session import upgrade_view
 
 if TYPE_CHECKING:
     from ._cache._entry import CacheEntry
@@ -95,6 +104,9 @@ class RouteTreeApp:
         dev: Whether 500 responses carry the exception and its traceback.
         cache_store: Where cached GET answers are kept (None in dev mode, which
             never caches).
+        broker: Where WebSocket subscriptions and `routetree.publish` meet.
+        max_message_size: The largest incoming WebSocket message any route takes
+            (what the server's own limit must let through).
     """
 
     def __init__(
@@ -125,13 +137,23 @@ class RouteTreeApp:
         self.cache_store = open_store(config, dev=dev)
         # Answers rendered by `routetree build`, stored at start-up (`startup`).
         self._prerendered = (prerendered or {}) if self.cache_store is not None else {}
+        self.broker = open_broker(config)
+        message_size = (
+            DEFAULT_MAX_MESSAGE_SIZE if config is None else config.max_message_size
+        )
+        self.max_message_size = message_size
         compiled = []
         for route in routes:
             compiled_route = CompiledRoute(
                 route,
                 default_max_body_size=max_body_size,
                 default_form_limits=form_limits,
+                default_max_message_size=message_size,
             )
+            if compiled_route.websocket is not None:
+                self.max_message_size = max(
+                    self.max_message_size, compiled_route.max_message_size
+                )
             attach_cache(route, compiled_route, self.cache_store, dev=dev)
             compiled.append((route.definition.segments, compiled_route))
         self._matcher: Matcher[CompiledRoute] = Matcher(compiled)
@@ -141,7 +163,9 @@ class RouteTreeApp:
             allowed_hosts = DEV_ALLOWED_HOSTS if dev else ("*",)
         self._checks = RequestChecks(HostPolicy(allowed_hosts))
         self._known_hosts = self._checks.known_hosts
-        self._dispatcher = Dispatcher(dev=dev, instrumentation=project.instrumentation)
+        self._dispatcher = Dispatcher(
+            dev=dev, instrumentation=project.instrumentation, broker=self.broker
+        )
         self._handle = self._dispatcher.handle
         self._instrumentation = project.instrumentation
         prerendered = self._prerendered
@@ -165,7 +189,7 @@ class RouteTreeApp:
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Serve one ASGI connection (http, lifespan; websockets are refused)."""
+        """Serve one ASGI connection (http, websocket, lifespan)."""
         if scope["type"] != "http":
             await self._other(scope, receive, send)
             return
@@ -228,8 +252,43 @@ class RouteTreeApp:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
         elif scope["type"] == "websocket":
-            await receive()
-            await send({"type": "websocket.close", "code": 1003})
+            await self._websocket(scope, receive, send)
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Route a WebSocket upgrade through the stages (see the module docstring)."""
+        if (await receive())["type"] != "websocket.connect":
+            return  # the client left before the handshake
+        view, upgrade = upgrade_view(scope, receive, send)
+        http_send = upgrade.http_send
+        http_receive = upgrade.http_receive
+        if not self._started:
+            failure = self._startup_error or await self._start_for_request()
+            if failure is not None:
+                page = internal_error_for(failure, Headers(scope["headers"]), dev=True)
+                await page.send(http_send)
+                return
+        refused = self._checks.refusal(view)
+        if refused is not None:
+            await refused.send(http_send)
+            return
+        if self._pipeline is not None:
+            await self._pipeline(view, http_receive, http_send)  # stages 2-7
+            return
+        path = request_path(view)
+        bad_target = target_error("GET", path)
+        if bad_target is not None:
+            await self._dispatcher.refuse(
+                view, http_receive, http_send, path, bad_target
+            )
+            return
+        redirect = trailing_slash_redirect(path, view.get("query_string", b""))
+        if redirect is not None:
+            await redirect.send(http_send)
+            return
+        params: Params = {}
+        route = self._matcher.find(normalize_escapes(path), params)
+        found = None if route is None else RouteMatch(route, params)
+        await self._dispatcher.answer(view, http_receive, http_send, path, found)
 
     async def startup(self) -> None:
         """Run start-up work once: ``register()`` of ``instrumentation.py``.
@@ -260,8 +319,11 @@ class RouteTreeApp:
                 if self._instrumentation is not None:
                     await self._instrumentation.run_shutdown()
             finally:
-                if self.cache_store is not None:
-                    await self.cache_store.close()
+                try:
+                    if self.cache_store is not None:
+                        await self.cache_store.close()
+                finally:
+                    await self.broker.close()
 
     async def _start_for_request(self) -> Exception | None:
         """Start up on the first request; in dev mode, return a failure to show."""

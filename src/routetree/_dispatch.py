@@ -5,7 +5,11 @@ matcher found, or None, `Dispatcher.answer` sends:
 
 - no route: 404 (or the 400 of `routetree._path_checks.target_error`, for a target
   the fast path routed without checking and the matcher refused);
-- a route without the method: 204 + ``Allow`` for OPTIONS, else 405 + ``Allow``;
+- a route without the method: 204 + ``Allow`` for OPTIONS, 426 + ``Upgrade:
+  websocket`` when the route has only ``WEBSOCKET``, else 405 + ``Allow``;
+- a WebSocket upgrade (its HTTP view, `routetree._websocket_session.upgrade_view`):
+  405 + ``Allow`` for a route without ``WEBSOCKET``, else the session
+  (`routetree._websocket_session.run_session`);
 - otherwise what the handler gives (`Dispatcher.handle`): the handler runs with the
   request in context (`routetree._context`), its result or failure becomes the
   response (`routetree._invoke`), which is sent with the cookies set through
@@ -34,8 +38,10 @@ from ._invoke import (
     run_handler,
 )
 from ._path_checks import options_star, target_error
+from ._pipeline import ADDED_HEADERS
 from ._request import ClientDisconnectedError, Request
 from ._response import Response
+from ._websocket_session import UPGRADE, run_session
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
@@ -43,6 +49,7 @@ if TYPE_CHECKING:
     from ._context import RequestState
     from ._instrumentation import Instrumentation
     from ._invoke import CompiledRoute
+    from ._pubsub import Broker
     from ._routing._loader import Handler
     from ._routing._matcher import RouteMatch
     from ._types import Params, Receive, Scope, Send
@@ -58,13 +65,25 @@ class Dispatcher:
     Attributes:
         dev: Whether 500 responses carry the exception and its traceback.
         instrumentation: The project's ``instrumentation.py`` hooks, if any.
+        broker: What WebSocket sessions subscribe through (`routetree._pubsub`).
     """
 
-    __slots__ = ("_handle_error", "dev", "instrumentation")
+    __slots__ = ("_handle_error", "broker", "dev", "instrumentation")
 
-    def __init__(self, *, dev: bool, instrumentation: Instrumentation | None) -> None:
+    def __init__(
+        self,
+        *,
+        dev: bool,
+        instrumentation: Instrumentation | None,
+        broker: Broker | None = None,
+    ) -> None:
         self.dev = dev
         self.instrumentation = instrumentation
+        if broker is None:
+            from ._pubsub import current_broker
+
+            broker = current_broker()
+        self.broker = broker
         self._handle_error: (
             Callable[[BaseException, Request, Response], Awaitable[Response]] | None
         ) = (
@@ -95,6 +114,9 @@ class Dispatcher:
             await self.refuse(scope, receive, send, path, refused or 404, request)
             return
         route, params = found
+        if UPGRADE in scope:
+            await self._upgrade(scope, receive, send, path, route, params, request)
+            return
         handler = route.handlers.get(method)
         if handler is not None:
             await self.handle(
@@ -104,8 +126,42 @@ class Dispatcher:
         if method == "OPTIONS":
             await Response(None, status=204, headers={"allow": route.allow}).send(send)
             return
+        if route.websocket is not None and not route.handlers:
+            await self.refuse(
+                scope, receive, send, path, 426, request, {"upgrade": "websocket"}
+            )
+            return
         await self.refuse(
             scope, receive, send, path, 405, request, {"allow": route.allow}
+        )
+
+    async def _upgrade(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        path: str,
+        route: CompiledRoute,
+        params: Params,
+        request: Request | None,
+    ) -> None:
+        """Answer a routed WebSocket upgrade: 405 without ``WEBSOCKET``, else run it."""
+        if route.websocket is None:
+            await self.refuse(
+                scope, receive, send, path, 405, request, {"allow": route.allow}
+            )
+            return
+        if request is None:
+            request = Request(scope, receive, path, route)
+        await run_session(
+            self,
+            scope[UPGRADE],
+            send,
+            request,
+            route,
+            params,
+            self.broker,
+            scope.get(ADDED_HEADERS),
         )
 
     async def refuse(

@@ -42,6 +42,7 @@ from ._errors import (
 from ._forms import DEFAULT_FORM_LIMITS, FormLimits
 from ._request import ClientDisconnectedError, RouteContext
 from ._response import MiddlewareDirective, Response
+from ._websocket import DEFAULT_MAX_MESSAGE_SIZE
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection
@@ -75,8 +76,9 @@ class CompiledRoute:
 
     ``handlers`` includes the automatic HEAD (GET's handler) and ``allow`` is the
     ``Allow`` header value: the exported methods, plus OPTIONS, plus HEAD when GET
-    exists, sorted. ``max_body_size`` and ``form_limits`` are the route's own segment
-    config where it sets them, else the app's defaults.
+    exists, sorted. ``websocket`` is the ``WEBSOCKET`` export, if any.
+    ``max_body_size``, ``form_limits`` and ``max_message_size`` are the route's own
+    segment config where it sets them, else the app's defaults.
 
     A route whose file failed to load (dev mode only, see `LoadedRoute.error`) answers
     every method with the 500 of its error; its methods, and so ``Allow``, are
@@ -92,7 +94,9 @@ class CompiledRoute:
         "handlers",
         "max_body_size",
         "max_duration",
+        "max_message_size",
         "path",
+        "websocket",
     )
 
     def __init__(
@@ -101,6 +105,7 @@ class CompiledRoute:
         *,
         default_max_body_size: int,
         default_form_limits: FormLimits = DEFAULT_FORM_LIMITS,
+        default_max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
     ) -> None:
         self.file = loaded.definition.relative_file
         self.path = loaded.definition.path
@@ -108,9 +113,16 @@ class CompiledRoute:
         if "GET" in self.handlers and "HEAD" not in self.handlers:
             self.handlers["HEAD"] = self.handlers["GET"]
         self.allow = ", ".join(sorted({*self.handlers, "OPTIONS"}))
+        # WEBSOCKET is routed apart from the methods, and never listed in Allow.
+        self.websocket: Handler | None = loaded.websocket
         if loaded.error is not None:
             self.handlers = _failed_load_handlers(loaded.error)
+            self.websocket = self.handlers["GET"]  # the upgrade answers the 500 too
             self.allow = ""
+        message_size = loaded.config.max_message_size
+        self.max_message_size = (
+            default_max_message_size if message_size is None else message_size
+        )
         size = loaded.config.max_body_size
         self.max_body_size = default_max_body_size if size is None else size
         self.form_limits = loaded.config.form_limits(default_form_limits)

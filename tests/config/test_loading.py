@@ -124,6 +124,8 @@ VALID: list[tuple[str, str, object]] = [
     ("max_files = 0", "max_files", 0),
     ("max_part_size = 4096", "max_part_size", 4096),
     ('max_part_size = "2mb"', "max_part_size", 2 * 1024 * 1024),
+    ("max_message_size = 4096", "max_message_size", 4096),
+    ('max_message_size = "20mb"', "max_message_size", 20 * 1024 * 1024),
     ("trusted_proxies = []", "trusted_proxies", ()),
     (
         'trusted_proxies = ["127.0.0.1", "::1", "10.0.0.0/8", "fd00::/8"]',
@@ -153,6 +155,8 @@ def test_server_defaults_are_the_server_limits(tmp_path: Path) -> None:
         limit_concurrency=None,
         shutdown_delay=0,
         shutdown_timeout=30,
+        ws_ping_interval=20,
+        ws_ping_timeout=20,
     )
 
 
@@ -170,6 +174,8 @@ def test_server_table_sets_every_limit(tmp_path: Path) -> None:
         limit_concurrency = 200
         shutdown_delay = 5
         shutdown_timeout = 10
+        ws_ping_interval = 0
+        ws_ping_timeout = 2.5
         """,
     )
     assert config.server.limits == ServerLimits(
@@ -182,6 +188,8 @@ def test_server_table_sets_every_limit(tmp_path: Path) -> None:
         limit_concurrency=200,
         shutdown_delay=5,
         shutdown_timeout=10,
+        ws_ping_interval=0,
+        ws_ping_timeout=2.5,
     )
 
 
@@ -271,6 +279,10 @@ INVALID: list[tuple[str, str]] = [
         'a string with a unit b, kb, mb or gb, e.g. max_part_size = "1mb".',
     ),
     ("max_part_size = -1", "max_part_size: max_part_size = -1 is not a size"),
+    (
+        'max_message_size = "lots"',
+        "max_message_size: max_message_size = 'lots' is not a size",
+    ),
     # trusted_proxies
     (
         'trusted_proxies = ["localhost"]',
@@ -535,8 +547,8 @@ INVALID: list[tuple[str, str]] = [
         "bogus = 1",
         "bogus: unknown key 'bogus' (allowed: allowed_hosts, base_path, "
         "cache_max_entries, cache_max_size, cache_url, cors, headers, health, "
-        "max_body_size, max_fields, max_files, max_part_size, openapi, redirects, "
-        "rewrites, server, trailing_slash, trusted_proxies)",
+        "max_body_size, max_fields, max_files, max_message_size, max_part_size, "
+        "openapi, redirects, rewrites, server, trailing_slash, trusted_proxies)",
     ),
     # server
     (
@@ -571,6 +583,10 @@ INVALID: list[tuple[str, str]] = [
     (
         "[server]\nlimit_concurrency = 0",
         "server.limit_concurrency: Input should be greater than or equal to 1 (got 0)",
+    ),
+    (
+        "[server]\nws_ping_interval = -1",
+        "server.ws_ping_interval: Input should be greater than or equal to 0 (got -1)",
     ),
     (
         "[server]\nshutdown_delay = -1",

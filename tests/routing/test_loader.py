@@ -607,3 +607,48 @@ def test_project_dir_given_relative_or_absolute_loads_alike(
     [definition] = discover_routes(Path(project.name))
     route = load_route(Path(project.name), definition)
     assert route.handlers["GET"].arity == 0
+
+
+# --- WEBSOCKET ---------------------------------------------------------------------
+
+
+def test_websocket_export_is_kept_apart_from_the_methods(
+    make_project: MakeProject,
+) -> None:
+    route = _load(
+        make_project,
+        "async def WEBSOCKET(socket, context):\n    pass\n\ndef GET():\n    pass\n",
+    )
+    assert sorted(route.handlers) == ["GET"]
+    assert route.websocket is not None
+    assert (route.websocket.method, route.websocket.arity) == ("WEBSOCKET", 2)
+    assert route.exports == ["GET", "WEBSOCKET"]
+
+
+def test_a_file_exporting_only_websocket_is_not_warned_about(
+    make_project: MakeProject, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="routetree"):
+        route = _load(make_project, "async def WEBSOCKET(socket):\n    pass\n")
+    assert route.handlers == {}
+    assert route.warnings == []
+    assert caplog.records == []
+    assert route.exports == ["WEBSOCKET"]
+
+
+def test_a_sync_websocket_handler_is_an_import_error(
+    make_project: MakeProject,
+) -> None:
+    message = _import_error(make_project, "def WEBSOCKET(socket):\n    pass\n")
+    assert message.startswith(f"WEBSOCKET in {FILE} is a sync function")
+    assert "async def WEBSOCKET(socket, context)" in message
+
+
+def test_lowercase_websocket_is_warned_about(make_project: MakeProject) -> None:
+    route = _load(
+        make_project, "def GET():\n    pass\n\nasync def websocket(socket):\n    pass\n"
+    )
+    assert route.warnings == [
+        f"Detected lowercase method 'websocket' in '{FILE}'. Export the uppercase "
+        "'WEBSOCKET' method name to fix this error."
+    ]

@@ -41,6 +41,7 @@ def test_module_without_constants_gets_the_defaults() -> None:
         max_fields=None,
         max_files=None,
         max_part_size=None,
+        max_message_size=None,
         generate_static_params=None,
     )
 
@@ -68,6 +69,8 @@ def test_module_without_constants_gets_the_defaults() -> None:
         ("max_files", 3, "max_files", 3),
         ("max_part_size", 4096, "max_part_size", 4096),
         ("max_part_size", "2mb", "max_part_size", 2 * 1024 * 1024),
+        ("max_message_size", 16, "max_message_size", 16),
+        ("max_message_size", "4mb", "max_message_size", 4 * 1024 * 1024),
         ("generate_static_params", _generate, "generate_static_params", _generate),
     ],
     ids=[
@@ -91,6 +94,8 @@ def test_module_without_constants_gets_the_defaults() -> None:
         "max-files",
         "max-part-size-int",
         "max-part-size-mb",
+        "max-message-size-int",
+        "max-message-size-mb",
         "generate-static-params",
     ],
 )
@@ -227,6 +232,13 @@ def test_max_duration_is_stored_as_float() -> None:
             'max_part_size = "1mb".',
         ),
         (
+            "max_message_size",
+            "big",
+            "max_message_size in app/api/x/route.py = 'big' is not a size: use a "
+            "number of bytes or a string with a unit b, kb, mb or gb, e.g. "
+            'max_message_size = "1mb".',
+        ),
+        (
             "generate_static_params",
             [{"slug": "a"}],
             "generate_static_params in app/api/x/route.py must be a function "
@@ -253,6 +265,7 @@ def test_max_duration_is_stored_as_float() -> None:
         "max-files-bool",
         "max-files-float",
         "max-part-size-word",
+        "max-message-size-word",
         "generate-static-params-list",
     ],
 )

@@ -479,9 +479,8 @@ async def test_server_log_passes_lifespan_through_without_a_line() -> None:
         pass
 
     await logged({"type": "lifespan"}, receive, send)
-    await logged({"type": "websocket", "headers": []}, receive, send)
 
-    assert seen == ["lifespan", "websocket"]
+    assert seen == ["lifespan"]
     assert buffer.getvalue() == ""
 
 
@@ -735,3 +734,90 @@ async def test_a_log_that_cannot_be_written_does_not_fail_the_request() -> None:
 
     assert response.status_code == 201
     assert "x-request-id" in response.headers
+
+
+# One line per WebSocket session.
+
+SOCKETS = {
+    "app/api/chat/route.py": """
+    from routetree import WebSocket
+
+    async def WEBSOCKET(socket: WebSocket) -> None:
+        if socket.url.search_params.get("deny"):
+            return None
+        await socket.accept()
+        async for message in socket:
+            await socket.send_text(message)
+    """,
+}
+
+
+@pytest.mark.parametrize("log_format", ["json", "text"])
+def test_start_access_log_has_one_line_per_websocket_session(
+    make_project: MakeProject, log_format: str
+) -> None:
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    project = make_project(SOCKETS)
+    args = ("--access-log", "--log-format", log_format)
+    with logged_server(project, *args) as server:
+        base = server.url.replace("http://", "ws://")
+        with connect(f"{base}/api/chat?room=1") as connection:
+            connection.send("hi")
+            assert connection.recv(timeout=5) == "hi"
+            time.sleep(0.3)  # the session lasts at least this long
+            assert connection.response is not None
+            accepted_id = connection.response.headers["x-request-id"]
+        with (
+            pytest.raises(InvalidStatus) as refused,
+            connect(f"{base}/api/chat?deny=1"),
+        ):
+            pass
+        with pytest.raises(InvalidStatus), connect(f"{base}/api/none"):
+            pass
+        time.sleep(0.3)  # the line is written when the session's task ends
+        assert server.stop() == 0
+
+    assert refused.value.response.status_code == 403
+    # uvicorn's own three lines per connection are left out: the access log has one.
+    stderr = "\n".join(server.stderr)
+    for chatter in ('"WebSocket /api/chat', "connection open", "connection closed"):
+        assert chatter not in stderr
+    assert "Application startup complete" in stderr  # other INFO records stay
+    if log_format == "json":
+        lines = _json_lines(server.stdout)[1:]
+        assert [list(record) for record in lines] == [ACCESS_FIELDS] * 3
+        assert [(r["method"], r["path"], r["query"], r["status"]) for r in lines] == [
+            ("GET", "/api/chat", "room=1", 101),
+            ("GET", "/api/chat", "deny=1", 403),
+            ("GET", "/api/none", "", 404),
+        ]
+        assert lines[0]["request_id"] == accepted_id
+        duration = lines[0]["duration_ms"]
+        assert isinstance(duration, float) and duration >= 300
+    else:
+        text = [line for line in server.stdout if " GET /api/" in line]
+        assert len(text) == 3, server.stdout
+        assert " GET /api/chat?room=1 101 " in text[0]
+        assert f"request_id={accepted_id}" in text[0]
+        assert " GET /api/chat?deny=1 403 " in text[1]
+        assert " GET /api/none 404 " in text[2]
+
+
+@pytest.mark.anyio
+async def test_dev_log_has_a_line_for_a_websocket_session() -> None:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "websocket.accept"})
+        await send({"type": "websocket.close", "code": 1000})
+
+    logged, buffer = _logged(app)
+
+    async def receive() -> dict[str, object]:
+        return {"type": "websocket.connect"}
+
+    async def send(message: object) -> None:
+        pass
+
+    await logged({"type": "websocket", "path": "/ws", "headers": []}, receive, send)
+    assert _line("GET", "/ws", "101").search(buffer.getvalue())

@@ -190,6 +190,29 @@ def test_start_with_workers_checks_the_server_config_first(
     )
 
 
+def test_routes_lists_websocket_and_does_not_warn_about_a_websocket_only_file(
+    make_project: MakeProject,
+) -> None:
+    socket_only = """
+    async def WEBSOCKET(socket):
+        await socket.accept()
+    """
+    project = make_project(
+        {"app/api/users/route.py": GET, "app/api/live/route.py": socket_only}
+    )
+    result = _invoke("routes", str(project), "--json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert {row["path"]: row["methods"] for row in rows} == {
+        "/api/live": ["WEBSOCKET"],
+        "/api/users": ["GET"],
+    }
+    assert result.stderr == ""
+    table = _invoke("routes", str(project))
+    assert "WEBSOCKET" in table.stdout
+    assert "No HTTP methods" not in table.output
+
+
 def test_routes_of_a_folder_without_app_is_one_clear_error(tmp_path: Path) -> None:
     result = _invoke("routes", str(tmp_path))
     assert result.exit_code == 1

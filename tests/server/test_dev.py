@@ -9,6 +9,7 @@ import time
 from typing import TYPE_CHECKING
 
 import httpx
+import orjson
 import pytest
 from watchfiles import Change
 
@@ -443,3 +444,31 @@ def test_dev_shows_a_broken_project_at_the_users_file(
     assert details["line"] == line
     assert "/routetree/_" not in details["traceback"]
     assert "site-packages" not in details["traceback"]
+
+
+def test_dev_answers_a_websocket_upgrade_with_the_load_error(
+    make_project: MakeProject,
+) -> None:
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    broken_route = make_project(FAILING_FILES)
+    broken_project = make_project(
+        {
+            "app/(a)/api/x/route.py": _route("a"),
+            "app/(b)/api/x/route.py": _route("b"),
+        }
+    )
+    for project, path, expected in [
+        (broken_route, "/api/broken", "RouteImportError"),
+        (broken_project, "/api/x", "RouteConflictError"),
+    ]:
+        with live_server(project, command="dev") as server:
+            url = server.replace("http://", "ws://", 1) + path
+            with pytest.raises(InvalidStatus) as refused, connect(url):
+                pass
+        response = refused.value.response
+        assert response.status_code == 500
+        assert (
+            orjson.loads(bytes(response.body or b""))["exception"]["type"] == expected
+        )

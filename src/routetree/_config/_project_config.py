@@ -14,6 +14,8 @@ key                       value                                  default
 ``max_fields``            non-file fields in a form, 0 or more   ``1000``
 ``max_files``             files in a form, 0 or more             ``1000``
 ``max_part_size``         one non-file form field, as a size     ``"1mb"``
+``max_message_size``      the largest incoming WebSocket         ``"1mb"``
+                          message, as a size (close 1009)
 ``trusted_proxies``       IP addresses or CIDR networks          ``[]``
 ``allowed_hosts``         host names, ``*.example.com``, ``*``   start: any; dev:
                                                                  local hosts
@@ -63,6 +65,7 @@ from .._hosts import parse_host
 from .._request import DEFAULT_MAX_BODY_SIZE
 from .._routing._segment_config import parse_byte_size, parse_count
 from .._server._limits import ServerLimits
+from .._websocket import DEFAULT_MAX_MESSAGE_SIZE
 from ._cors import CorsPolicy
 from ._cors_checks import check_header_name, check_method, check_origin
 from ._health import HealthConfig  # noqa: TC001 - pydantic reads annotations
@@ -187,6 +190,10 @@ class ServerConfig(ConfigModel):
             Kubernetes to stop sending traffic first).
         shutdown_timeout: Seconds in-flight requests get to finish on SIGTERM, once
             the server stopped accepting.
+        ws_ping_interval: Seconds between the pings the server sends an idle
+            WebSocket (0: none).
+        ws_ping_timeout: Seconds a ping may go without its pong before the socket is
+            closed (0: wait forever).
     """
 
     header_timeout: _Seconds = _SERVER.header_timeout
@@ -198,6 +205,8 @@ class ServerConfig(ConfigModel):
     limit_concurrency: StrictInt | None = Field(default=_SERVER.limit_concurrency, ge=1)
     shutdown_delay: _SecondsOrZero = _SERVER.shutdown_delay
     shutdown_timeout: _SecondsOrZero = _SERVER.shutdown_timeout
+    ws_ping_interval: _SecondsOrZero = _SERVER.ws_ping_interval
+    ws_ping_timeout: _SecondsOrZero = _SERVER.ws_ping_timeout
 
     @field_validator("max_header_size", mode="before")
     @classmethod
@@ -226,6 +235,8 @@ class ProjectConfig(ConfigModel):
         max_fields: The most non-file fields in a form.
         max_files: The most files in a form.
         max_part_size: The largest non-file form field in bytes (``"1mb"``).
+        max_message_size: The largest incoming WebSocket message in bytes
+            (``"1mb"``); a route's segment config may set its own.
         trusted_proxies: Proxies whose ``X-Forwarded-*`` headers are believed.
         allowed_hosts: The ``Host`` values served (None: the mode's default, any in
             ``start``, local ones in ``dev``).
@@ -248,6 +259,7 @@ class ProjectConfig(ConfigModel):
     max_fields: int = DEFAULT_FORM_LIMITS.max_fields
     max_files: int = DEFAULT_FORM_LIMITS.max_files
     max_part_size: int = DEFAULT_FORM_LIMITS.max_part_size
+    max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE
     trusted_proxies: tuple[_Proxy, ...] = ()
     allowed_hosts: tuple[StrictStr, ...] | None = None
     cors: CorsConfig | None = None
@@ -299,7 +311,13 @@ class ProjectConfig(ConfigModel):
                 )
         return hosts
 
-    @field_validator("max_body_size", "max_part_size", "cache_max_size", mode="before")
+    @field_validator(
+        "max_body_size",
+        "max_part_size",
+        "max_message_size",
+        "cache_max_size",
+        mode="before",
+    )
     @classmethod
     def _parse_size(cls, value: object, info: ValidationInfo) -> int:
         name = str(info.field_name)

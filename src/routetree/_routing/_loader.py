@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "HTTP_METHODS",
+    "WEBSOCKET",
     "Handler",
     "LoadedRoute",
     "ProjectFileKind",
@@ -52,6 +53,9 @@ __all__ = [
 logger = logging.getLogger("routetree")
 
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+# The export answering WebSocket upgrades (spec §12): routed like a method, never in
+# ``Allow``.
+WEBSOCKET = "WEBSOCKET"
 ProjectFileKind = Literal["routes", "middleware", "instrumentation"]
 _UNCACHEABLE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 # "_" is escaped too, so "rss.xml" (rss_2exml) and "rss_2exml" (rss_5f2exml) differ.
@@ -89,6 +93,8 @@ class LoadedRoute:
         error: Why the file failed to load, in dev mode only (`load_project` with
             ``isolate_failures``): the route then has no handlers, and answers every
             request with this error.
+        websocket: The ``WEBSOCKET(socket, context)`` export, if any (not in
+            ``handlers``, which are the HTTP methods).
     """
 
     definition: RouteDefinition
@@ -97,6 +103,13 @@ class LoadedRoute:
     config: SegmentConfig
     warnings: list[str] = field(default_factory=list)
     error: RouteTreeError | None = None
+    websocket: Handler | None = None
+
+    @property
+    def exports(self) -> list[str]:
+        """The exported method names, sorted, ``WEBSOCKET`` included (for listings)."""
+        names = sorted(self.handlers)
+        return [*names, WEBSOCKET] if self.websocket is not None else names
 
     @property
     def kind(self) -> str:
@@ -165,6 +178,7 @@ def load_route(project_dir: Path, definition: RouteDefinition) -> LoadedRoute:
                     "name."
                 )
             handlers[method] = _handler(func, method, where, segment_names)
+        websocket = _websocket_handler(module, where)
         config = read_segment_config(module, where)
     except RouteTreeError as exc:
         locate(exc, definition.file)
@@ -175,7 +189,37 @@ def load_route(project_dir: Path, definition: RouteDefinition) -> LoadedRoute:
         handlers,
         config,
         _lint(module, where),
+        websocket=websocket,
     )
+
+
+def _websocket_handler(module: ModuleType, where: str) -> Handler | None:
+    """The ``WEBSOCKET`` export as a `Handler` (arity of ``(socket, context)``).
+
+    Raises:
+        RouteImportError: It is not an ``async def`` function.
+    """
+    func = getattr(module, WEBSOCKET, None)
+    if func is None:
+        return None
+    if not callable(func) or not is_async_callable(func):
+        what = "a sync function" if callable(func) else f"a {type(func).__name__}"
+        error = RouteImportError(
+            f"WEBSOCKET in {where} is {what}: export "
+            "`async def WEBSOCKET(socket, context)`."
+        )
+        location = code_location(func) if callable(func) else None
+        if location is not None:
+            locate(error, *location)
+        raise error
+    try:
+        arity = handler_arity(func, WEBSOCKET, where)
+    except RouteTreeError as exc:
+        location = code_location(func)
+        if location is not None:
+            locate(exc, *location)
+        raise
+    return Handler(WEBSOCKET, func, arity, True, func)
 
 
 def failed_route(
@@ -273,10 +317,11 @@ def _import_file(name: str, file: Path, where: str) -> ModuleType:
 
 def _lint(module: ModuleType, where: str) -> list[str]:
     warnings: list[str] = []
-    exported = any(callable(getattr(module, m, None)) for m in HTTP_METHODS)
+    exports = (*HTTP_METHODS, WEBSOCKET)
+    exported = any(callable(getattr(module, m, None)) for m in exports)
     for name, value in vars(module).items():
         method = name.upper()
-        if method == name or method not in HTTP_METHODS:
+        if method == name or method not in exports:
             continue
         if is_defined_function(value, module):
             kind = "lowercase" if name == name.lower() else "mixed-case"

@@ -14,6 +14,8 @@ constant                    values                                      default
 ``max_files``               int >= 0: files in a form                   the app's (1000)
 ``max_part_size``           a size, like max_body_size: one non-file    the app's
                             field of a form                             (1 MB)
+``max_message_size``        a size, like max_body_size: the largest         the app's
+                            incoming WebSocket message (close 1009)     (1 MB)
 ``generate_static_params``  a function returning a list of param dicts  None
 ==========================  ==========================================  ===============
 
@@ -59,6 +61,7 @@ class SegmentConfig:
     max_fields: int | None = None
     max_files: int | None = None
     max_part_size: int | None = None
+    max_message_size: int | None = None
     generate_static_params: Callable[[], object] | None = None
 
     def form_limits(self, default: FormLimits) -> FormLimits:
@@ -173,6 +176,16 @@ def read_segment_config(module: ModuleType, where: str) -> SegmentConfig:
             example='max_part_size = "1mb"',
         )
     )
+    raw_message_size = getattr(module, "max_message_size", None)
+    max_message_size = (
+        None
+        if raw_message_size is None
+        else parse_byte_size(
+            raw_message_size,
+            what=f"max_message_size in {where}",
+            example='max_message_size = "1mb"',
+        )
+    )
     generate = getattr(module, "generate_static_params", None)
     if generate is not None and not callable(generate):
         raise ConfigError(
@@ -188,5 +201,6 @@ def read_segment_config(module: ModuleType, where: str) -> SegmentConfig:
         max_fields=counts["max_fields"],
         max_files=counts["max_files"],
         max_part_size=max_part_size,
+        max_message_size=max_message_size,
         generate_static_params=generate,
     )

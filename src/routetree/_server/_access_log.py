@@ -16,7 +16,10 @@ and with ``--log-format json`` exactly these fields::
      "query":"page=2","status":200,"duration_ms":3.142,"request_id":"4bf9..."}
 
 ``time`` is when the request reached the app; ``duration_ms`` runs from then to the
-last byte of the response. ``path`` and ``query`` are as sent, any byte outside
+last byte of the response. A WebSocket session is one line too, written when it
+ends: method ``GET`` (the upgrade's), status 101 when it was accepted, else the HTTP
+status that refused it (403 for a close before the handshake), and the duration of
+the whole session. ``path`` and ``query`` are as sent, any byte outside
 printable ASCII percent-escaped, so a line is always one line. ``status`` is the one
 sent; 500 when the app raised before answering, 499 when it answered nothing because
 the client left. `ServerAccessLog` also gives every request its id
@@ -43,7 +46,13 @@ if TYPE_CHECKING:
 
     from .._types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["AccessLog", "ServerAccessLog", "printable", "status_style"]
+__all__ = [
+    "AccessLog",
+    "ServerAccessLog",
+    "printable",
+    "session_status",
+    "status_style",
+]
 
 # A byte that would let a path or query break a line, or hide in a terminal.
 _UNPRINTABLE = re.compile(rb"[^\x21-\x7e]")
@@ -69,7 +78,7 @@ class AccessLog:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve the request, then print its line."""
-        if scope["type"] != "http":
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
@@ -77,8 +86,9 @@ class AccessLog:
 
         async def send_and_note(message: Message) -> None:
             nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
+            noted = session_status(message, status)
+            if noted is not None:
+                status = noted
             await send(message)
 
         try:
@@ -86,13 +96,31 @@ class AccessLog:
         finally:
             elapsed = (time.perf_counter() - started) * 1000
             path = scope.get("raw_path") or scope["path"].encode()
-            line = Text(f" {scope['method']} {path.decode('latin-1')} ")
+            method = scope.get("method", "GET")  # a WebSocket's upgrade is a GET
+            line = Text(f" {method} {path.decode('latin-1')} ")
             line.append(str(status or "-"), style=status_style(status))
             line.append(f" in {elapsed:.0f}ms")
             # Never wrapped at the console width: one request is one line, so a long
             # path cannot start a line of its own (what it says would read as another
             # request to anyone reading the log line by line).
             self.console.print(line, soft_wrap=True)
+
+
+def session_status(message: Message, status: int) -> int | None:
+    """The status an ASGI message sends, if it sends one; else None.
+
+    ``http.response.start`` and ``websocket.http.response.start`` carry theirs;
+    ``websocket.accept`` is 101; a ``websocket.close`` before anything else is the
+    server's refusal of the handshake, 403.
+    """
+    kind = message["type"]
+    if kind in ("http.response.start", "websocket.http.response.start"):
+        return int(message["status"])
+    if kind == "websocket.accept":
+        return 101
+    if kind == "websocket.close" and status == 0:
+        return 403
+    return None
 
 
 def printable(raw: bytes) -> str:
@@ -120,7 +148,7 @@ class ServerAccessLog:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serve the request with its id, then write its line."""
-        if scope["type"] != "http":
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         arrived = time.time()
@@ -134,15 +162,18 @@ class ServerAccessLog:
 
         async def send_with_id(message: Message) -> None:
             nonlocal status, ended
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                message = {
-                    **message,
-                    "headers": with_request_id(message.get("headers", ()), id_bytes),
-                }
-            elif message["type"] == "http.response.body" and not message.get(
-                "more_body", False
-            ):
+            kind = message["type"]
+            noted = session_status(message, status)
+            if noted is not None:
+                status = noted
+                if kind != "websocket.close":
+                    message = {
+                        **message,
+                        "headers": with_request_id(
+                            message.get("headers", ()), id_bytes
+                        ),
+                    }
+            elif kind == "http.response.body" and not message.get("more_body", False):
                 ended = time.perf_counter()
             await send(message)
 
@@ -168,11 +199,12 @@ class ServerAccessLog:
         raw_path = scope.get("raw_path") or scope["path"].encode()
         path = printable(raw_path)
         query = printable(scope.get("query_string", b""))
+        method = scope.get("method", "GET")  # a WebSocket's upgrade is a GET
         if self.json:
             line = orjson.dumps(
                 {
                     "time": utc_time(arrived),
-                    "method": scope["method"],
+                    "method": method,
                     "path": path,
                     "query": query,
                     "status": status,
@@ -183,7 +215,7 @@ class ServerAccessLog:
         else:
             target = f"{path}?{query}" if query else path
             line = (
-                f"{utc_time(arrived)} {scope['method']} {target} {status} "
+                f"{utc_time(arrived)} {method} {target} {status} "
                 f"{duration:.1f}ms request_id={request_id}"
             )
         stream = sys.stdout if self.stream is None else self.stream

@@ -405,7 +405,15 @@ def start(
         from ._granian import serve_granian
 
         serve_granian(app, sock, limits=limits, logs=logs, health=health)
-    serve(app, sock, http=http, limits=limits, logs=logs, health=health)
+    serve(
+        app,
+        sock,
+        http=http,
+        limits=limits,
+        logs=logs,
+        health=health,
+        ws_max_size=app.max_message_size,
+    )
 
 
 @cli.command()

@@ -116,7 +116,7 @@ def route_rows(project: Project) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = [
         {
             "path": route.definition.path,
-            "methods": sorted(route.handlers),
+            "methods": route.exports,
             "kind": route.kind,
             "file": route.definition.relative_file,
         }
@@ -241,7 +241,7 @@ def print_route_table(
         file = route.definition.relative_file
         table.add_row(
             Text(f"{KIND_SYMBOLS[kind]} {route.definition.path}"),
-            Text(", ".join(sorted(route.handlers))),
+            Text(", ".join(route.exports)),
             Text(kind),
             Text(file),
         )

@@ -32,6 +32,7 @@ from .._config._file import CONFIG_FILE_NAMES
 from .._error_responses import internal_error_for
 from .._headers import Headers
 from .._static import PUBLIC_DIR
+from .._websocket_session import upgrade_view
 from ._console import stdout_console
 from ._serve import spawn_worker, stop_worker
 
@@ -123,9 +124,14 @@ class BrokenProjectApp:
                 await send({"type": "lifespan.startup.complete"})
             await send({"type": "lifespan.shutdown.complete"})
             return
+        response = internal_error_for(self.error, Headers(scope["headers"]), dev=True)
+        if scope["type"] == "websocket":  # the upgrade gets the 500 as HTTP too
+            await receive()  # websocket.connect
+            _, upgrade = upgrade_view(scope, receive, send)
+            await response.send(upgrade.http_send)
+            return
         if scope["type"] != "http":
             return
-        response = internal_error_for(self.error, Headers(scope["headers"]), dev=True)
         await response.send(send, head_only=scope["method"] == "HEAD")
 
 

@@ -39,6 +39,7 @@ from granian.errors import FatalError
 from granian.http import HTTP1Settings
 from granian.server.embed import Server
 
+from .._websocket_session import OPEN_SOCKETS
 from ._health import DrainState
 from ._limits import ServerLimits
 from ._serve import freeze_heap, server_app
@@ -166,10 +167,23 @@ async def _serve(
             server.stop()  # type: ignore[no-untyped-call]
             loop.call_later(limits.shutdown_timeout, in_flight.cancel)
 
+    closing: set[asyncio.Task[None]] = set()
+
+    async def close_sockets_then_stop() -> None:
+        # granian drops its connections when told to stop: the close frames of
+        # the open WebSockets (begun by drain.begin()) must be out first.
+        await OPEN_SOCKETS.close_now(drain.socket_close_code)
+        stop()
+
+    def stop_later() -> None:
+        task = loop.create_task(close_sockets_then_stop())
+        closing.add(task)
+        task.add_done_callback(closing.discard)
+
     def on_signal(signum: int) -> None:
         if not drain.draining:
             drain.begin()
-            loop.call_later(limits.shutdown_delay, stop)
+            loop.call_later(limits.shutdown_delay, stop_later)
         elif signum == signal.SIGINT:
             if stopped:
                 in_flight.cancel()

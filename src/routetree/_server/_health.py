@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .._error_responses import error_response
+from .._websocket_session import OPEN_SOCKETS
 
 if TYPE_CHECKING:
     from .._config._health import HealthConfig
@@ -36,16 +37,27 @@ _SHUTTING_DOWN = b'{"status":"shutting down"}'
 class DrainState:
     """Whether this process has begun to shut down (one per process).
 
+    Args:
+        socket_close_code: The code every open WebSocket is closed with when the
+            shutdown begins: 1001 (Going Away), or 1012 (Service Restart) for a
+            ``routetree dev`` reload.
+
     Attributes:
         draining: True from the first SIGTERM or SIGINT on.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, socket_close_code: int = 1001) -> None:
         self.draining = False
+        self.socket_close_code = socket_close_code
 
     def begin(self) -> None:
-        """Mark the shutdown as begun: the readiness endpoint answers 503 from now."""
+        """Mark the shutdown as begun: the readiness endpoint answers 503 from now.
+
+        Every open WebSocket is closed at once (clients reconnect elsewhere), while
+        HTTP requests still drain. Safe in a signal handler.
+        """
         self.draining = True
+        OPEN_SOCKETS.close_all(self.socket_close_code)
 
 
 class HealthEndpoints:

@@ -44,6 +44,7 @@ __all__ = [
     "JSONFormatter",
     "LogSettings",
     "TextFormatter",
+    "WebSocketChatter",
     "announce",
     "configure_server_logging",
     "report_error",
@@ -147,6 +148,37 @@ def _details(formatter: logging.Formatter, record: logging.LogRecord) -> str | N
     return "\n".join(parts) or None
 
 
+# The INFO lines uvicorn (and the websockets library under it) writes for every
+# WebSocket connection, by their format strings; the access log has one line per
+# session instead (`._access_log`).
+_WEBSOCKET_CHATTER = frozenset(
+    {
+        '%s - "WebSocket %s" [accepted]',
+        '%s - "WebSocket %s" 403',
+        '%s - "WebSocket %s" %d',
+        "connection open",
+        "connection closed",
+        "connection rejected (%d %s)",
+    }
+)
+
+
+class WebSocketChatter(logging.Filter):
+    """Drop uvicorn's per-connection WebSocket INFO lines (three per session).
+
+    ``--access-log`` writes one line per session instead; an HTTP request gets no
+    uvicorn line either.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Keep every record but those lines."""
+        return not (
+            record.levelno == logging.INFO
+            and record.name.startswith(("uvicorn.error", "websockets"))
+            and record.msg in _WEBSOCKET_CHATTER
+        )
+
+
 def configure_server_logging(settings: LogSettings) -> None:
     """Send every log record to stderr, in the settings' format and from their level.
 
@@ -157,6 +189,7 @@ def configure_server_logging(settings: LogSettings) -> None:
     """
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JSONFormatter() if settings.is_json else TextFormatter())
+    handler.addFilter(WebSocketChatter())
     logging.basicConfig(level=settings.level.upper(), handlers=[handler], force=True)
     # A Python warning (a DeprecationWarning of a library) becomes a record too.
     logging.captureWarnings(True)

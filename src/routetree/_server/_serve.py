@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 
 import uvicorn
 
+from .._websocket_session import OPEN_SOCKETS
 from ._access_log import ServerAccessLog
 from ._health import DrainState, HealthEndpoints
 from ._limits import ServerLimits, default_http_parser, protocol_class
@@ -57,6 +58,7 @@ __all__ = [
     "run_workers",
     "serve",
     "server_app",
+    "server_ws_max_size",
     "spawn_worker",
     "stop_worker",
 ]
@@ -182,6 +184,15 @@ class _DrainingServer(uvicorn.Server):
                 self.force_exit = True
             self.should_exit = True
 
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        """Close the WebSockets not closed yet with routetree's code, then drain.
+
+        uvicorn's own shutdown would close them with 1012; those the signal closed
+        already (`DrainState.begin`) are only waited for.
+        """
+        await OPEN_SOCKETS.close_now(self._drain.socket_close_code)
+        await super().shutdown(sockets)
+
     async def on_tick(self, counter: int) -> bool:
         """Stop accepting once the delay is over (checked every 0.1 s)."""
         if self._stop_at is not None and time.monotonic() >= self._stop_at:
@@ -198,6 +209,8 @@ def serve(
     shutdown_timeout: float | None = None,
     logs: LogSettings | None = None,
     health: HealthConfig | None = None,
+    ws_max_size: int | None = None,
+    socket_close_code: int = 1001,
 ) -> None:
     """Serve ``app`` under uvicorn on an already bound socket until SIGINT or SIGTERM.
 
@@ -212,9 +225,13 @@ def serve(
             ``shutdown_delay``: what ``routetree dev`` uses to reload).
         logs: With ``access_log``, log each request (`server_app`).
         health: The liveness and readiness endpoints to answer, if any.
+        ws_max_size: The largest WebSocket message the server lets through to the
+            app, which closes a bigger one with 1009 itself (`server_ws_max_size`).
+        socket_close_code: What open WebSockets are closed with when the drain
+            begins: 1001, or 1012 for a ``routetree dev`` reload.
     """
     limits = limits or ServerLimits()
-    drain_state = DrainState()
+    drain_state = DrainState(socket_close_code)
     app = server_app(app, limits, logs=logs, health=health, drain=drain_state)
     drain = limits.shutdown_timeout if shutdown_timeout is None else shutdown_timeout
     delay = limits.shutdown_delay if shutdown_timeout is None else 0.0
@@ -230,9 +247,22 @@ def serve(
         # setting; uvicorn's default would believe X-Forwarded-For from localhost.
         proxy_headers=False,
         timeout_graceful_shutdown=math.ceil(drain),
+        ws_max_size=server_ws_max_size(ws_max_size),
+        ws_ping_interval=limits.ws_ping_interval or None,
+        ws_ping_timeout=limits.ws_ping_timeout or None,
     )
     freeze_heap()
     _DrainingServer(config, drain_state, delay).run(sockets=[sock])
+
+
+def server_ws_max_size(app_limit: int | None) -> int:
+    """The ``ws_max_size`` of uvicorn for an app whose largest message limit is given.
+
+    One byte above it, so that a message just over a route's ``max_message_size``
+    reaches the app, which closes with 1009 as uvicorn would; without a limit to
+    honour, uvicorn's default (16 MiB).
+    """
+    return 16 * 1024 * 1024 if app_limit is None else app_limit + 1
 
 
 def freeze_heap() -> None:

@@ -66,10 +66,12 @@ def main(argv: list[str] | None = None) -> None:
     app: ASGIApp
     limits = ServerLimits()  # a broken project's config may be what broke it
     health = None
+    ws_max_size = None
     try:
         built = create_app(args.directory, dev=args.dev, use_manifest=not args.dev)
         limits = project_limits(built.project.config)
         health = project_health(built.project.config)
+        ws_max_size = built.max_message_size
         routes = len(built.project.routes)
         noun = "route" if routes == 1 else "routes"
         failed = built.project.failed_routes
@@ -116,6 +118,9 @@ def main(argv: list[str] | None = None) -> None:
         shutdown_timeout=1 if args.dev else None,
         logs=None if args.dev else logs,
         health=health,
+        ws_max_size=ws_max_size,
+        # A reload is a restart: clients may reconnect to the new worker at once.
+        socket_close_code=1012 if args.dev else 1001,
     )
 
 

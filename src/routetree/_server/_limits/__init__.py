@@ -21,6 +21,10 @@ limit                       what the client sees when it is passed          defa
 ``shutdown_delay``          seconds of 503 from the readiness endpoint on   0 s
                             SIGTERM before the server stops accepting
 ``shutdown_timeout``        in-flight requests cut off on SIGTERM           30 s
+``ws_ping_interval``        a ping to each idle WebSocket this often        20 s
+                            (0: none)
+``ws_ping_timeout``         close (1011) of a WebSocket whose pong is       20 s
+                            this late (0: no limit)
 ==========================  ==============================================  ==========
 
 The header timeout runs from the connection's opening and from the first byte of each
@@ -72,6 +76,9 @@ class ServerLimits:
             readiness endpoint answers 503 and requests are still served.
         shutdown_timeout: Seconds in-flight requests get to finish on SIGTERM, once
             the server stopped accepting.
+        ws_ping_interval: Seconds between keep-alive pings to a WebSocket; 0: none.
+        ws_ping_timeout: Seconds a ping waits for its pong before the socket is
+            closed; 0: no limit.
     """
 
     header_timeout: float = 10.0
@@ -83,6 +90,8 @@ class ServerLimits:
     limit_concurrency: int | None = None
     shutdown_delay: float = 0.0
     shutdown_timeout: float = 30.0
+    ws_ping_interval: float = 20.0
+    ws_ping_timeout: float = 20.0
 
 
 def available_http_parsers() -> tuple[str, ...]:

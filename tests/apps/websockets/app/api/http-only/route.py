@@ -1,0 +1,5 @@
+from routetree import Response
+
+
+async def GET() -> Response:
+    return Response("plain HTTP")
