@@ -133,8 +133,8 @@ def test_spec_names_are_importable_from_routetree(name: str) -> None:
         # spec section 12: TestClient.websocket_connect and what it returns and raises
         "WebSocketSession",
         "AsyncWebSocketSession",
-        "WebSocketClosed",
-        "WebSocketDenied",
+        "WebSocketClosedError",
+        "WebSocketDeniedError",
     ],
 )
 def test_testing_exports_the_clients(name: str) -> None:

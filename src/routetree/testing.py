@@ -40,8 +40,8 @@ from ._app import create_app
 from ._testing_websocket import (
     DEFAULT_WEBSOCKET_TIMEOUT,
     AsyncWebSocketSession,
-    WebSocketClosed,
-    WebSocketDenied,
+    WebSocketClosedError,
+    WebSocketDeniedError,
     WebSocketSession,
     upgrade_headers,
     websocket_scope,
@@ -60,8 +60,8 @@ __all__ = [
     "AsyncWebSocketSession",
     "LiveServer",
     "TestClient",
-    "WebSocketClosed",
-    "WebSocketDenied",
+    "WebSocketClosedError",
+    "WebSocketDeniedError",
     "WebSocketSession",
     "live_server",
 ]
@@ -247,7 +247,7 @@ class TestClient(httpx.Client):
                 receive (unless it gives its own), the app's end after a close.
 
         Raises:
-            WebSocketDenied: (on entering) The app refused the upgrade: its HTTP
+            WebSocketDeniedError: (on entering) The app refused the upgrade: its HTTP
                 status, headers and body.
 
         Example::

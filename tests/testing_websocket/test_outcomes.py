@@ -9,8 +9,8 @@ import pytest
 from routetree.testing import (
     AsyncTestClient,
     TestClient,
-    WebSocketClosed,
-    WebSocketDenied,
+    WebSocketClosedError,
+    WebSocketDeniedError,
 )
 from tests.testing_websocket.apps import ACCEPT, Recorder, echo, with_lifespan
 
@@ -23,21 +23,21 @@ def test_a_close_from_the_app_is_raised_by_the_next_receive(client: TestClient) 
         ws.send_text("before")
         ws.send_text("close 4001 going away")
         assert ws.receive_text() == "before"
-        with pytest.raises(WebSocketClosed) as closed:
+        with pytest.raises(WebSocketClosedError) as closed:
             ws.receive_text()
         assert (closed.value.code, closed.value.reason) == (4001, "going away")
         assert "code 4001 and reason 'going away'" in str(closed.value)
-        with pytest.raises(WebSocketClosed) as again:
+        with pytest.raises(WebSocketClosedError) as again:
             ws.receive()
         assert again.value.code == 4001
-        with pytest.raises(WebSocketClosed):
+        with pytest.raises(WebSocketClosedError):
             ws.send_text("after the close")
 
 
 def test_a_close_without_a_code_is_1000() -> None:
     app = Recorder(ACCEPT, {"type": "websocket.close"})
     with TestClient(app) as client, client.websocket_connect("/socket") as ws:
-        with pytest.raises(WebSocketClosed) as closed:
+        with pytest.raises(WebSocketClosedError) as closed:
             ws.receive()
         assert (closed.value.code, closed.value.reason) == (1000, "")
     # A server answers the app's close with a disconnect carrying its code.
@@ -51,14 +51,16 @@ def test_an_app_that_returns_without_closing_is_an_abnormal_closure() -> None:
         await send(ACCEPT)
 
     with TestClient(app) as client, client.websocket_connect("/socket") as ws:
-        with pytest.raises(WebSocketClosed, match="returned without closing") as closed:
+        with pytest.raises(
+            WebSocketClosedError, match="returned without closing"
+        ) as closed:
             ws.receive()
         assert closed.value.code == 1006
 
 
 def test_a_close_before_accept_is_denied_with_403() -> None:
     app = Recorder({"type": "websocket.close", "code": 1008})
-    with TestClient(app) as client, pytest.raises(WebSocketDenied) as denied:
+    with TestClient(app) as client, pytest.raises(WebSocketDeniedError) as denied:
         client.websocket_connect("/socket").__enter__()
     assert (denied.value.status, denied.value.body) == (403, b"")
     assert list(denied.value.headers.items()) == []
@@ -84,7 +86,7 @@ def test_an_http_denial_response_carries_status_headers_and_body() -> None:
     )
     with (
         TestClient(app) as client,
-        pytest.raises(WebSocketDenied) as denied,
+        pytest.raises(WebSocketDeniedError) as denied,
         client.websocket_connect("/socket"),
     ):
         pytest.fail("the block must not run")
@@ -101,7 +103,7 @@ def test_an_http_denial_response_carries_status_headers_and_body() -> None:
 async def test_async_client_denial_and_app_exception() -> None:
     denying = Recorder({"type": "websocket.close"})
     async with AsyncTestClient(denying) as client:
-        with pytest.raises(WebSocketDenied) as denied:
+        with pytest.raises(WebSocketDeniedError) as denied:
             async with client.websocket_connect("/socket"):
                 pytest.fail("the block must not run")
     assert denied.value.status == 403

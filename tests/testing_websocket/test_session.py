@@ -11,7 +11,7 @@ from routetree.testing import (
     AsyncTestClient,
     AsyncWebSocketSession,
     TestClient,
-    WebSocketClosed,
+    WebSocketClosedError,
     WebSocketSession,
 )
 from tests.testing_websocket.apps import ACCEPT, Recorder, echo, with_lifespan
@@ -136,7 +136,7 @@ def test_an_app_exception_is_raised_by_the_next_receive(client: TestClient) -> N
         with pytest.raises(ValueError, match="raised by the app"):
             ws.receive()
         # Reported once; the socket then reads as closed by a server error.
-        with pytest.raises(WebSocketClosed) as closed:
+        with pytest.raises(WebSocketClosedError) as closed:
             ws.receive()
         assert closed.value.code == 1011
 
@@ -248,6 +248,6 @@ async def test_async_client_echoes_text_bytes_and_json() -> None:
         assert await ws.receive_bytes() == b"bytes"
         assert await ws.receive_json() == {"json": True}
         await ws.send_text("close 4003 bye")
-        with pytest.raises(WebSocketClosed) as closed:
+        with pytest.raises(WebSocketClosedError) as closed:
             await ws.receive()
         assert (closed.value.code, closed.value.reason) == (4003, "bye")

@@ -10,22 +10,22 @@ and run the app as a task beside the test, exchanging ASGI messages through two 
   ``websocket.disconnect`` once either side has closed.
 
 A refusal before ``accept`` (``websocket.close``, or the ``websocket.http.response``
-extension's status and body) raises `WebSocketDenied`; a close from the app raises
-`WebSocketClosed` on the next receive; an exception in the app is raised in the test
-instead of being turned into a close code. Every wait has a timeout, so a test fails
-rather than hangs.
+extension's status and body) raises `WebSocketDeniedError`; a close from the app
+raises `WebSocketClosedError` on the next receive; an exception in the app is raised in
+the test instead of being turned into a close code. Every wait has a timeout, so a test
+fails rather than hangs.
 """
 
 from ._handshake import upgrade_headers, websocket_scope
-from ._outcomes import WebSocketClosed, WebSocketDenied
+from ._outcomes import WebSocketClosedError, WebSocketDeniedError
 from ._session import DEFAULT_WEBSOCKET_TIMEOUT, AsyncWebSocketSession
 from ._sync import WebSocketSession
 
 __all__ = [
     "DEFAULT_WEBSOCKET_TIMEOUT",
     "AsyncWebSocketSession",
-    "WebSocketClosed",
-    "WebSocketDenied",
+    "WebSocketClosedError",
+    "WebSocketDeniedError",
     "WebSocketSession",
     "upgrade_headers",
     "websocket_scope",

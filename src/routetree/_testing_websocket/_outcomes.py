@@ -9,10 +9,10 @@ import orjson
 if TYPE_CHECKING:
     import httpx
 
-__all__ = ["WebSocketClosed", "WebSocketDenied"]
+__all__ = ["WebSocketClosedError", "WebSocketDeniedError"]
 
 
-class WebSocketClosed(Exception):
+class WebSocketClosedError(Exception):
     """The application closed the WebSocket; raised by the next receive.
 
     Attributes:
@@ -23,7 +23,7 @@ class WebSocketClosed(Exception):
 
     Example::
 
-        with pytest.raises(WebSocketClosed) as closed:
+        with pytest.raises(WebSocketClosedError) as closed:
             ws.receive_text()
         assert closed.value.code == 4001
     """
@@ -39,7 +39,7 @@ class WebSocketClosed(Exception):
         super().__init__(f"{message}{f' ({detail})' if detail else ''}.")
 
 
-class WebSocketDenied(Exception):
+class WebSocketDeniedError(Exception):
     """The application refused the WebSocket before accepting it.
 
     Raised by ``websocket_connect``. An application that sends ``websocket.close``
@@ -54,7 +54,7 @@ class WebSocketDenied(Exception):
 
     Example::
 
-        with pytest.raises(WebSocketDenied) as denied:
+        with pytest.raises(WebSocketDeniedError) as denied:
             client.websocket_connect("/api/rooms/1")
         assert denied.value.status == 401
         assert denied.value.json() == {"error": "Unauthorized"}

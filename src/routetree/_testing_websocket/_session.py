@@ -12,7 +12,7 @@ import orjson
 
 from .._json import encode_json
 from .._types import Message
-from ._outcomes import WebSocketClosed, WebSocketDenied
+from ._outcomes import WebSocketClosedError, WebSocketDeniedError
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -36,7 +36,7 @@ _ABNORMAL_CLOSURE: Final = 1006
 _INTERNAL_ERROR: Final = 1011
 
 
-class _ClientGone(OSError):
+class _ClientGoneError(OSError):
     """Raised in the app when it sends on a socket the client has closed.
 
     The ASGI spec asks for an `OSError` here; like servers do, a session does not report
@@ -62,8 +62,8 @@ class AsyncWebSocketSession:
     """A WebSocket session with the app, from ``AsyncTestClient.websocket_connect``.
 
     Use it as an async context manager: entering runs the handshake (raising
-    `WebSocketDenied` if the app refuses), leaving closes the socket with 1000 if it
-    is still open and waits for the app to finish. The app runs as a task in the
+    `WebSocketDeniedError` if the app refuses), leaving closes the socket with 1000 if
+    it is still open and waits for the app to finish. The app runs as a task in the
     caller's event loop.
 
     Example::
@@ -95,7 +95,7 @@ class AsyncWebSocketSession:
         self._app_state: _AppState = "connecting"
         self._close_code = _ABNORMAL_CLOSURE
         self._client_closed = False
-        self._closed_by_app: WebSocketClosed | None = None
+        self._closed_by_app: WebSocketClosedError | None = None
         self._app_error: Exception | None = None
         self._error_reported = False
         self._disconnect: Message | None = None
@@ -185,7 +185,8 @@ class AsyncWebSocketSession:
         """Return the next message from the app: ``str`` for text, ``bytes`` for binary.
 
         Raises:
-            WebSocketClosed: The app closed the socket (or it ended without a close).
+            WebSocketClosedError: The app closed the socket (or ended without a
+                close).
             TimeoutError: Nothing arrived within ``timeout`` seconds.
             Exception: What the app raised, once its earlier messages are read.
         """
@@ -194,13 +195,13 @@ class AsyncWebSocketSession:
                 "This WebSocket session is closed: the client closed it."
             )
         if (closed := self._closed_by_app) is not None:
-            raise WebSocketClosed(closed.code, closed.reason, detail=closed.detail)
+            raise WebSocketClosedError(closed.code, closed.reason, detail=closed.detail)
         message = await self._next(timeout, "message")
         if message is None:
             self._closed_by_app = self._ended()
             raise self._closed_by_app
         if message["type"] == "websocket.close":
-            self._closed_by_app = WebSocketClosed(
+            self._closed_by_app = WebSocketClosedError(
                 message.get("code") or 1000, message.get("reason") or ""
             )
             raise self._closed_by_app
@@ -258,7 +259,7 @@ class AsyncWebSocketSession:
                 "This WebSocket session is closed: the client closed it."
             )
         if (closed := self._closed_by_app) is not None:
-            raise WebSocketClosed(closed.code, closed.reason, detail=closed.detail)
+            raise WebSocketClosedError(closed.code, closed.reason, detail=closed.detail)
 
     async def _handshake(self) -> None:
         self._to_app.send_nowait({"type": "websocket.connect"})
@@ -272,7 +273,7 @@ class AsyncWebSocketSession:
                 "(an ASGI server answers that with HTTP 500)."
             )
         if message["type"] == "websocket.close":
-            raise WebSocketDenied(403, httpx.Headers(), b"")
+            raise WebSocketDeniedError(403, httpx.Headers(), b"")
         if message["type"] == "websocket.http.response.start":
             raise await self._denial(message)
         subprotocol: str | None = message.get("subprotocol")
@@ -286,7 +287,7 @@ class AsyncWebSocketSession:
         self.accepted_subprotocol = subprotocol
         self.accepted_headers = httpx.Headers(list(message.get("headers") or []))
 
-    async def _denial(self, start: Message) -> WebSocketDenied:
+    async def _denial(self, start: Message) -> WebSocketDeniedError:
         body = bytearray()
         while True:
             message = await self._next(None, "websocket.http.response.body")
@@ -299,7 +300,7 @@ class AsyncWebSocketSession:
             if not message.get("more_body", False):
                 break
         headers = httpx.Headers(list(start.get("headers") or []))
-        return WebSocketDenied(start["status"], headers, bytes(body))
+        return WebSocketDeniedError(start["status"], headers, bytes(body))
 
     async def _next(self, timeout: float | None, waiting_for: str) -> Message | None:
         """The app's next message, or None once the app has finished."""
@@ -314,16 +315,16 @@ class AsyncWebSocketSession:
             "(pass timeout= for a longer wait)."
         )
 
-    def _ended(self) -> WebSocketClosed:
+    def _ended(self) -> WebSocketClosedError:
         """What a receive reports once the app has finished without closing."""
         if self._app_error is not None:
             if not self._error_reported:
                 self._error_reported = True
                 raise self._app_error
-            return WebSocketClosed(
+            return WebSocketClosedError(
                 _INTERNAL_ERROR, detail="the application raised an exception"
             )
-        return WebSocketClosed(
+        return WebSocketClosedError(
             _ABNORMAL_CLOSURE, detail="the application returned without closing"
         )
 
@@ -347,7 +348,7 @@ class AsyncWebSocketSession:
         try:
             with self._app_scope:
                 await self._app(self._scope, self._app_receive, self._app_send)
-        except _ClientGone:
+        except _ClientGoneError:
             pass
         except Exception as exc:  # reported to the test, never lost in the task group
             self._app_error = exc
@@ -377,7 +378,9 @@ class AsyncWebSocketSession:
         if self._client_closed and state in {"open", "closed"}:
             if kind == "websocket.close":
                 return
-            raise _ClientGone(f"Cannot send {kind!r}: the client closed the WebSocket.")
+            raise _ClientGoneError(
+                f"Cannot send {kind!r}: the client closed the WebSocket."
+            )
         next_state = _TRANSITIONS.get((state, kind))
         if next_state is None:
             raise RuntimeError(

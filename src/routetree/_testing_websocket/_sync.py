@@ -23,10 +23,11 @@ __all__ = ["WebSocketSession"]
 class WebSocketSession:
     """A WebSocket session with the app, from ``TestClient.websocket_connect``.
 
-    Use it in a ``with`` block: entering runs the handshake (raising `WebSocketDenied`
-    if the app refuses), leaving closes the socket with 1000 if it is still open and
-    waits for the app to finish. The app runs on the client's event loop thread (or
-    one started for the session when the client is not in a ``with`` block).
+    Use it in a ``with`` block: entering runs the handshake (raising
+    `WebSocketDeniedError` if the app refuses), leaving closes the socket with 1000 if
+    it is still open and waits for the app to finish. The app runs on the client's
+    event loop thread (or one started for the session when the client is not in a
+    ``with`` block).
 
     Example::
 
@@ -101,7 +102,8 @@ class WebSocketSession:
         """Return the next message from the app: ``str`` for text, ``bytes`` for binary.
 
         Raises:
-            WebSocketClosed: The app closed the socket (or it ended without a close).
+            WebSocketClosedError: The app closed the socket (or ended without a
+                close).
             TimeoutError: Nothing arrived within ``timeout`` seconds.
             Exception: What the app raised, once its earlier messages are read.
         """
