@@ -126,7 +126,19 @@ def test_spec_names_are_importable_from_routetree(name: str) -> None:
     assert getattr(routetree, name) is not None
 
 
-@pytest.mark.parametrize("name", ["TestClient", "AsyncTestClient", "live_server"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "TestClient",
+        "AsyncTestClient",
+        "live_server",
+        # spec section 12: TestClient.websocket_connect and what it returns and raises
+        "WebSocketSession",
+        "AsyncWebSocketSession",
+        "WebSocketClosedError",
+        "WebSocketDeniedError",
+    ],
+)
 def test_testing_exports_the_clients(name: str) -> None:
     testing = importlib.import_module("routetree.testing")
     assert name in testing.__all__

@@ -4,6 +4,9 @@
 - `AsyncTestClient`: for async tests (anyio/pytest-asyncio).
 - `live_server`: a real ``routetree start`` process on 127.0.0.1 and a free port.
 
+Both clients open WebSocket sessions with ``websocket_connect(path)``
+(`WebSocketSession`, `AsyncWebSocketSession`).
+
 The clients take a project folder (or an already built ASGI app), run the app's lifespan
 when used as a context manager, and talk to it in-process, without a network::
 
@@ -34,16 +37,34 @@ import anyio.from_thread
 import httpx
 
 from ._app import create_app
+from ._testing_websocket import (
+    DEFAULT_WEBSOCKET_TIMEOUT,
+    AsyncWebSocketSession,
+    WebSocketClosedError,
+    WebSocketDeniedError,
+    WebSocketSession,
+    upgrade_headers,
+    websocket_scope,
+)
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator, Mapping
+    from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
     from types import TracebackType
 
     from anyio.from_thread import BlockingPortal
 
     from ._types import ASGIApp, Message
 
-__all__ = ["AsyncTestClient", "LiveServer", "TestClient", "live_server"]
+__all__ = [
+    "AsyncTestClient",
+    "AsyncWebSocketSession",
+    "LiveServer",
+    "TestClient",
+    "WebSocketClosedError",
+    "WebSocketDeniedError",
+    "WebSocketSession",
+    "live_server",
+]
 
 _READY_LINE = re.compile(r"(https?://[\w.\-\[\]:]+:\d+)")
 
@@ -55,7 +76,9 @@ def _as_app(app: ASGIApp | str | Path, dev: bool) -> ASGIApp:
 
 
 @contextlib.asynccontextmanager
-async def _lifespan(app: ASGIApp) -> AsyncIterator[None]:
+async def _lifespan(app: ASGIApp) -> AsyncIterator[dict[str, object]]:
+    """Run the app's lifespan; yield its state, which WebSocket scopes get a copy of."""
+    state: dict[str, object] = {}
     to_app, app_inbox = anyio.create_memory_object_stream[dict[str, Any]](4)
     app_outbox, from_app = anyio.create_memory_object_stream[dict[str, Any]](4)
 
@@ -74,7 +97,7 @@ async def _lifespan(app: ASGIApp) -> AsyncIterator[None]:
     ):
 
         async def run_app() -> None:
-            scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
+            scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": state}
             await app(scope, receive, send)
 
         group.start_soon(run_app)
@@ -83,7 +106,7 @@ async def _lifespan(app: ASGIApp) -> AsyncIterator[None]:
         failed = started["type"] == "lifespan.startup.failed"
         if not failed:
             try:
-                yield
+                yield state
             finally:
                 await to_app.send({"type": "lifespan.shutdown"})
                 await from_app.receive()
@@ -160,6 +183,8 @@ class TestClient(httpx.Client):
         self.app = _as_app(app, dev)
         self._portal_transport = _PortalTransport(self.app, client)
         self._exit_stack = contextlib.ExitStack()
+        self._client_address = client
+        self._lifespan_state: dict[str, object] = {}
         super().__init__(
             base_url=base_url,
             transport=self._portal_transport,
@@ -176,7 +201,7 @@ class TestClient(httpx.Client):
                 anyio.from_thread.start_blocking_portal()
             )
             self._portal_transport.portal = portal
-            self._exit_stack.enter_context(
+            self._lifespan_state = self._exit_stack.enter_context(
                 portal.wrap_async_context_manager(_lifespan(self.app))
             )
         except BaseException:
@@ -195,7 +220,62 @@ class TestClient(httpx.Client):
     ) -> None:
         self._exit_stack.close()
         self._portal_transport.portal = None
+        self._lifespan_state = {}
         super().__exit__(exc_type, exc_value, traceback)
+
+    def websocket_connect(
+        self,
+        path: str,
+        *,
+        subprotocols: Sequence[str] = (),
+        headers: Mapping[str, str] | None = None,
+        timeout: float = DEFAULT_WEBSOCKET_TIMEOUT,
+    ) -> WebSocketSession:
+        """Open a WebSocket session with the app; use it in a ``with`` block.
+
+        The app sees a ``websocket`` scope for ``base_url`` + ``path`` (``ws://`` or
+        ``wss://``), with the upgrade headers, the client's headers and cookies for
+        that URL, ``headers``, the lifespan's state and ``subprotocols`` (also sent
+        as ``Sec-WebSocket-Protocol``). Entering the block runs the handshake;
+        leaving it closes the socket with 1000 and waits for the app to finish.
+
+        Args:
+            path: The path (and query) to connect to.
+            subprotocols: The subprotocols offered, in order of preference.
+            headers: Headers for this upgrade request, over the client's.
+            timeout: Seconds to wait for the app at each step: the handshake, each
+                receive (unless it gives its own), the app's end after a close.
+
+        Raises:
+            WebSocketDeniedError: (on entering) The app refused the upgrade: its HTTP
+                status, headers and body.
+
+        Example::
+
+            with client.websocket_connect("/api/echo") as ws:
+                ws.send_text("hi")
+                assert ws.receive_text() == "hi"
+        """
+        request = self.build_request(
+            "GET", path, headers=_with_upgrade(headers, subprotocols)
+        )
+        scope = websocket_scope(
+            request,
+            subprotocols=subprotocols,
+            client=self._client_address,
+            state=self._lifespan_state,
+        )
+        session = AsyncWebSocketSession(self.app, scope, timeout=timeout)
+        return WebSocketSession(session, self._portal_transport.portal)
+
+
+def _with_upgrade(
+    headers: Mapping[str, str] | None, subprotocols: Sequence[str]
+) -> httpx.Headers:
+    """The upgrade request's headers, the caller's overriding ours."""
+    merged = httpx.Headers(upgrade_headers(subprotocols))
+    merged.update(headers or {})
+    return merged
 
 
 class AsyncTestClient(httpx.AsyncClient):
@@ -220,6 +300,8 @@ class AsyncTestClient(httpx.AsyncClient):
     ) -> None:
         self.app = _as_app(app, dev)
         self._lifespan_stack = contextlib.AsyncExitStack()
+        self._client_address = client
+        self._lifespan_state: dict[str, object] = {}
         super().__init__(
             base_url=base_url,
             transport=httpx.ASGITransport(app=self.app, client=client),
@@ -231,7 +313,9 @@ class AsyncTestClient(httpx.AsyncClient):
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()
-        await self._lifespan_stack.enter_async_context(_lifespan(self.app))
+        self._lifespan_state = await self._lifespan_stack.enter_async_context(
+            _lifespan(self.app)
+        )
         return self
 
     async def __aexit__(
@@ -241,7 +325,38 @@ class AsyncTestClient(httpx.AsyncClient):
         traceback: TracebackType | None = None,
     ) -> None:
         await self._lifespan_stack.aclose()
+        self._lifespan_state = {}
         await super().__aexit__(exc_type, exc_value, traceback)
+
+    def websocket_connect(
+        self,
+        path: str,
+        *,
+        subprotocols: Sequence[str] = (),
+        headers: Mapping[str, str] | None = None,
+        timeout: float = DEFAULT_WEBSOCKET_TIMEOUT,
+    ) -> AsyncWebSocketSession:
+        """Open a WebSocket session with the app; use it in an ``async with`` block.
+
+        See `TestClient.websocket_connect`; the app runs as a task in the caller's
+        event loop.
+
+        Example::
+
+            async with client.websocket_connect("/api/echo") as ws:
+                await ws.send_text("hi")
+                assert await ws.receive_text() == "hi"
+        """
+        request = self.build_request(
+            "GET", path, headers=_with_upgrade(headers, subprotocols)
+        )
+        scope = websocket_scope(
+            request,
+            subprotocols=subprotocols,
+            client=self._client_address,
+            state=self._lifespan_state,
+        )
+        return AsyncWebSocketSession(self.app, scope, timeout=timeout)
 
 
 class LiveServer(str):
