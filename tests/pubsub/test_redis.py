@@ -69,7 +69,7 @@ async def _next(mailbox: Mailbox) -> Frame:
 async def _numsub(url: str, topic: str) -> int:
     client = aioredis.Redis.from_url(url)
     try:
-        [(_, count)] = await client.pubsub_numsub(CHANNEL_PREFIX + topic)
+        [(_, count)] = await client.pubsub_numsub(f"{CHANNEL_PREFIX}0:{topic}")
         return int(count)
     finally:
         await client.aclose()
@@ -172,11 +172,31 @@ async def test_frames_not_published_by_routetree_are_ignored(
     await a.subscribe("foreign", mailbox)
     client = aioredis.Redis.from_url(redis_server.url)
     try:
-        await client.publish(CHANNEL_PREFIX + "foreign", b"no kind byte")
+        await client.publish(f"{CHANNEL_PREFIX}0:foreign", b"no kind byte")
     finally:
         await client.aclose()
     await a.publish("foreign", "ours")
     assert await _next(mailbox) == "ours"
+
+
+async def test_database_numbers_keep_projects_apart(
+    redis_server: RedisServer,
+) -> None:
+    url_1 = redis_server.url.removesuffix("/0") + "/1"
+    zero, one = RedisBroker(redis_server.url), RedisBroker(url_1)
+    try:
+        on_zero, on_one = Mailbox(), Mailbox()
+        await zero.subscribe("shared-name", on_zero)
+        await one.subscribe("shared-name", on_one)
+        await one.publish("shared-name", "for db 1")
+        await zero.publish("shared-name", "for db 0")
+        assert await _next(on_one) == "for db 1"
+        assert await _next(on_zero) == "for db 0"  # not db 1's, which came first
+        await one.publish("shared-name", "db 1 again")
+        assert await _next(on_one) == "db 1 again"  # not db 0's
+    finally:
+        await zero.close()
+        await one.close()
 
 
 async def test_publish_with_redis_down_drops_without_raising_and_warns_once(

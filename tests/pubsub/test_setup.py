@@ -9,6 +9,7 @@ import pytest
 
 from routetree._config._loading import load_config
 from routetree._config._project_config import ProjectConfig
+from routetree._errors import ConfigError
 from routetree._pubsub import current_broker, open_broker, shared_memory_broker
 from routetree._pubsub._redis import RedisBroker
 from tests.redis_server import free_port
@@ -47,3 +48,9 @@ async def test_pubsub_url_opens_a_redis_broker_that_connects_on_first_use(
         await broker.close()
         del broker
     assert current_broker() is shared_memory_broker()
+
+
+def test_a_url_redis_py_refuses_is_a_config_error_naming_the_key() -> None:
+    config = ProjectConfig(pubsub_url="redis://127.0.0.1:6379/0?db=first")
+    with pytest.raises(ConfigError, match=r"^pubsub_url 'redis://127\.0\.0\.1:"):
+        open_broker(config)

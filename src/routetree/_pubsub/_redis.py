@@ -1,13 +1,14 @@
 """The broker of config ``pubsub_url``: every process sharing one Redis (redis-py).
 
 Each process keeps its own table of local subscribers (`Subscribers`) and one Redis
-connection in subscribe mode. A topic's channel, ``routetree:pubsub:<topic>``, is
-subscribed when the topic gains its first local subscriber and unsubscribed when it
-loses its last; a reader task hands what arrives to the table. `RedisBroker.publish`
-is a ``PUBLISH``, and the frame reaches this process's subscribers too by coming
-back through the subscription (never delivered twice). On the wire a frame is one
-kind byte (``t`` text, ``b`` binary) and its bytes, so a ``str`` stays a text frame
-and ``bytes`` a binary one.
+connection in subscribe mode. A topic's channel, ``routetree:pubsub:<db>:<topic>``,
+is subscribed when the topic gains its first local subscriber and unsubscribed when
+it loses its last; a reader task hands what arrives to the table. Redis's channels
+belong to no database, so the URL's database number is in the name: projects on
+different numbers stay apart. `RedisBroker.publish` is a ``PUBLISH``, and the frame
+reaches this process's subscribers too by coming back through the subscription
+(never delivered twice). On the wire a frame is one kind byte (``t`` text, ``b``
+binary) and its bytes, so a ``str`` stays a text frame and ``bytes`` a binary one.
 
 Delivery is at most once and in order per publisher. While Redis cannot be reached,
 `publish` drops the frame (a warning every 30 seconds says so, it never raises into
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 import redis.asyncio as aioredis
+from redis.asyncio.connection import parse_url
 from redis.asyncio.retry import Retry
 from redis.backoff import EqualJitterBackoff, NoBackoff
 from redis.exceptions import RedisError
@@ -78,7 +80,9 @@ class RedisBroker:
     """Delivers to the subscribers of every process sharing the Redis at ``url``."""
 
     def __init__(self, url: str) -> None:
+        """A broker of the Redis at ``url``; ValueError for a URL redis-py refuses."""
         self.url = url
+        self._prefix = f"{CHANNEL_PREFIX}{parse_url(url).get('db', 0)}:"
         self._subscribers = Subscribers()
         self._client: aioredis.Redis | None = None  # PUBLISH
         self._listener: aioredis.Redis | None = None  # the subscribe-mode connection
@@ -115,7 +119,7 @@ class RedisBroker:
                 retry=Retry(NoBackoff(), 1),  # one reconnect after Redis restarted
             )
         try:
-            await self._client.publish(CHANNEL_PREFIX + topic, _encode(frame))
+            await self._client.publish(self._prefix + topic, _encode(frame))
         except (RedisError, OSError) as exc:
             self._warn(exc, "dropping published messages")
 
@@ -129,7 +133,7 @@ class RedisBroker:
         self._subscribers.add(topic, mailbox)
         if self._closed:
             return  # shutting down: nothing is delivered any more
-        channel = CHANNEL_PREFIX + topic
+        channel = self._prefix + topic
         self._start_reader()
         await self._sync()
         if channel in self._confirmed:
@@ -239,7 +243,7 @@ class RedisBroker:
         if kind == "message" and isinstance(data, bytes):
             frame = _decode(data)
             if frame is not None:
-                self._subscribers.deliver(name.removeprefix(CHANNEL_PREFIX), frame)
+                self._subscribers.deliver(name.removeprefix(self._prefix), frame)
         elif kind in ("subscribe", "unsubscribe"):
             self._unanswered[name] -= 1
             if self._unanswered[name] > 0:
@@ -257,7 +261,7 @@ class RedisBroker:
             pubsub = self._pubsub
             if pubsub is None or self._broken:
                 return  # the reader subscribes them all once connected
-            wanted = {CHANNEL_PREFIX + topic for topic in self._subscribers.topics()}
+            wanted = {self._prefix + topic for topic in self._subscribers.topics()}
             subscribe = sorted(wanted - self._sent)
             unsubscribe = sorted(self._sent - wanted)
             try:

@@ -31,7 +31,10 @@ def open_broker(config: ProjectConfig | None) -> Broker:
                 "pubsub_url needs redis-py, which is not installed: "
                 "pip install 'routetree[redis]'"
             ) from exc
-        broker = RedisBroker(config.pubsub_url)
+        try:
+            broker = RedisBroker(config.pubsub_url)
+        except ValueError as exc:
+            raise ConfigError(f"pubsub_url {config.pubsub_url!r}: {exc}") from None
     else:
         broker = shared_memory_broker()
     register_broker(broker)
