@@ -106,7 +106,7 @@ async def test_text_stays_text_and_bytes_stay_bytes(
     a, b = pair
     mailbox = Mailbox()
     await b.subscribe("kinds", mailbox)
-    sent: list[Frame] = ["abc", b"abc", "", b"", "é\x00", b"\xff\x00t", "b"]
+    sent: list[Frame] = ["abc", b"abc", "", b"", "é\x00", b"\xff\x00t", "b", "\ud800"]
     for frame in sent:
         await a.publish("kinds", frame)
     received = [await _next(mailbox) for _ in sent]
@@ -164,6 +164,30 @@ async def test_a_topic_subscribed_again_is_delivered_again(
         await b.unsubscribe("again", mailbox)
 
 
+async def test_concurrent_subscribes_and_unsubscribes_end_as_the_table_says(
+    pair: tuple[RedisBroker, RedisBroker], redis_server: RedisServer
+) -> None:
+    a, b = pair
+    churn = [Mailbox() for _ in range(20)]
+    kept = Mailbox()
+
+    async def come_and_go(mailbox: Mailbox) -> None:
+        await b.subscribe("churn", mailbox)
+        await b.unsubscribe("churn", mailbox)
+
+    await asyncio.gather(b.subscribe("churn", kept), *map(come_and_go, churn))
+    assert b.subscriber_count("churn") == 1
+    await _until_numsub(redis_server.url, "churn", 1)
+    await a.publish("churn", "to the one kept")
+    assert await _next(kept) == "to the one kept"
+    await b.unsubscribe("churn", kept)
+    await _until_numsub(redis_server.url, "churn", 0)
+    gone = [Mailbox() for _ in range(20)]
+    await asyncio.gather(*map(come_and_go, gone))
+    await _until_numsub(redis_server.url, "churn", 0)
+    assert b.subscriber_count("churn") == 0
+
+
 async def test_frames_not_published_by_routetree_are_ignored(
     pair: tuple[RedisBroker, RedisBroker], redis_server: RedisServer
 ) -> None:
@@ -173,6 +197,8 @@ async def test_frames_not_published_by_routetree_are_ignored(
     client = aioredis.Redis.from_url(redis_server.url)
     try:
         await client.publish(f"{CHANNEL_PREFIX}0:foreign", b"no kind byte")
+        await client.publish(f"{CHANNEL_PREFIX}0:foreign", b"t\xff not UTF-8")
+        await client.publish(f"{CHANNEL_PREFIX}0:foreign", b"")
     finally:
         await client.aclose()
     await a.publish("foreign", "ours")

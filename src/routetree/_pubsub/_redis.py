@@ -59,16 +59,20 @@ _BACKOFF = EqualJitterBackoff(cap=2.0, base=0.05)
 
 def _encode(frame: Frame) -> bytes:
     if isinstance(frame, str):
-        return _TEXT + frame.encode()
+        # surrogatepass: any str goes through as the in-process broker lets it.
+        return _TEXT + frame.encode(errors="surrogatepass")
     return _BINARY + frame
 
 
 def _decode(data: bytes) -> Frame | None:
     kind, body = data[:1], data[1:]
-    if kind == _TEXT:
-        return body.decode(errors="replace")
     if kind == _BINARY:
         return body
+    if kind == _TEXT:
+        try:
+            return body.decode(errors="surrogatepass")
+        except UnicodeDecodeError:
+            return None
     return None  # not published by routetree: ignored
 
 
@@ -189,10 +193,13 @@ class RedisBroker:
                 failures = 0
                 await self._deliver_until_broken()
             except (RedisError, OSError, _Unreachable) as exc:
-                await self._drop_connection()
                 self._warn(exc, "reconnecting; messages published meanwhile are lost")
-                await asyncio.sleep(_BACKOFF.compute(failures))
-                failures += 1
+            except Exception:
+                # Not Redis's doing, yet delivery must go on: log it, start afresh.
+                logger.exception("Pub/sub reader of %s failed", self.description)
+            await self._drop_connection()
+            await asyncio.sleep(_BACKOFF.compute(failures))
+            failures += 1
 
     async def _connect(self) -> None:
         if self._listener is None:
@@ -264,6 +271,12 @@ class RedisBroker:
             wanted = {self._prefix + topic for topic in self._subscribers.topics()}
             subscribe = sorted(wanted - self._sent)
             unsubscribe = sorted(self._sent - wanted)
+            # Counted before sending: the reader may see Redis's answer before the
+            # send returns here. A failed send resets it all with the connection.
+            self._sent = wanted
+            for channel in (*subscribe, *unsubscribe):
+                self._unanswered[channel] += 1
+                self._confirmed.discard(channel)
             try:
                 if subscribe:
                     await pubsub.subscribe(*subscribe)
@@ -271,11 +284,6 @@ class RedisBroker:
                     await pubsub.unsubscribe(*unsubscribe)
             except (RedisError, OSError):
                 self._broken = True  # the reader sees it and connects again
-                return
-            self._sent = wanted
-            for channel in (*subscribe, *unsubscribe):
-                self._unanswered[channel] += 1
-                self._confirmed.discard(channel)
 
     async def _drop_connection(self) -> None:
         async with self._lock:
