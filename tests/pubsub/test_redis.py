@@ -253,8 +253,9 @@ async def test_nothing_connects_before_the_first_subscribe_or_publish() -> None:
 
 
 async def test_delivery_resumes_by_itself_after_redis_restarts(
-    own_redis: RedisServer,
+    own_redis: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.INFO, logger="routetree")
     a, b = RedisBroker(own_redis.url), RedisBroker(own_redis.url)
     try:
         on_a, on_b = Mailbox(), Mailbox()
@@ -263,7 +264,7 @@ async def test_delivery_resumes_by_itself_after_redis_restarts(
         await a.publish("restart", "before")
         assert (await _next(on_a), await _next(on_b)) == ("before", "before")
 
-        own_redis.stop()
+        own_redis.kill()
         await a.publish("restart", "while down")  # dropped, never raised
         own_redis.start()  # the same port, no subscription of anyone
 
@@ -279,6 +280,9 @@ async def test_delivery_resumes_by_itself_after_redis_restarts(
         assert str(got_a).startswith("after ")
         assert str(got_b).startswith("after ")
         assert await _numsub(own_redis.url, "restart") == 2
+        messages = [r.getMessage() for r in caplog.records]
+        assert any("reconnecting; messages published meanwhile" in m for m in messages)
+        assert any("reachable again: delivery resumed" in m for m in messages)
     finally:
         await a.close()
         await b.close()
