@@ -76,7 +76,7 @@ def _decode(data: bytes) -> Frame | None:
     return None  # not published by routetree: ignored
 
 
-class _Unreachable(Exception):
+class _ConnectionLostError(Exception):
     """The pub/sub connection stopped working and is to be made again."""
 
 
@@ -192,7 +192,7 @@ class RedisBroker:
                     )
                 failures = 0
                 await self._deliver_until_broken()
-            except (RedisError, OSError, _Unreachable) as exc:
+            except (RedisError, OSError, _ConnectionLostError) as exc:
                 self._warn(exc, "reconnecting; messages published meanwhile are lost")
             except Exception:
                 # Not Redis's doing, yet delivery must go on: log it, start afresh.
@@ -234,13 +234,15 @@ class RedisBroker:
                 heard, pinged = now, False
                 self._handle(message)
             elif now - heard > _DEAD_AFTER:
-                raise _Unreachable(f"no answer from Redis in {_DEAD_AFTER:.0f} s")
+                raise _ConnectionLostError(
+                    f"no answer from Redis in {_DEAD_AFTER:.0f} s"
+                )
             elif now - heard > _PING_AFTER and not pinged:
                 # A silent connection may be a dead one (a network that dropped it
                 # without a reset): a PING's answer tells which.
                 await pubsub.ping()
                 pinged = True
-        raise _Unreachable("a SUBSCRIBE or UNSUBSCRIBE could not be sent")
+        raise _ConnectionLostError("a SUBSCRIBE or UNSUBSCRIBE could not be sent")
 
     def _handle(self, message: dict[str, object]) -> None:
         kind, channel, data = message["type"], message["channel"], message["data"]
