@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from harness import Run
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.cache.redis_server import RedisServer
+from tests.redis_server import RedisServer
 
 HELLO: Final = Endpoint("hello", "GET /api/hello (uncached)", "GET", "/api/hello")
 CACHED: Final = Endpoint("cached", "GET /api/cached (HIT)", "GET", "/api/cached")

@@ -16,9 +16,9 @@ import redis
 
 from routetree.testing import LiveServer, live_server
 from tests.cache.conftest import CACHING, cache_status
-from tests.cache.redis_server import RedisServer
 from tests.cache.test_prerender import FILES, build_with_mark
 from tests.conftest import wait_for_output
+from tests.redis_server import RedisServer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

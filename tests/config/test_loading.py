@@ -548,7 +548,8 @@ INVALID: list[tuple[str, str]] = [
         "bogus: unknown key 'bogus' (allowed: allowed_hosts, base_path, "
         "cache_max_entries, cache_max_size, cache_url, cors, headers, health, "
         "max_body_size, max_fields, max_files, max_message_size, max_part_size, "
-        "openapi, redirects, rewrites, server, trailing_slash, trusted_proxies)",
+        "openapi, pubsub_url, redirects, rewrites, server, trailing_slash, "
+        "trusted_proxies)",
     ),
     # server
     (
@@ -888,3 +889,39 @@ def test_cache_url_must_be_a_redis_url(tmp_path: Path) -> None:
     message = _error(tmp_path, 'cache_url = "http://cache:6379"\n')
     assert "cache_url" in message
     assert "is not a Redis URL: use redis://host:6379/0" in message
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "redis://127.0.0.1:6379/0",
+        "rediss://:secret@redis.internal:6380/1",
+        "unix:///run/redis/redis.sock?db=2",
+    ],
+)
+def test_pubsub_url_takes_a_redis_url(tmp_path: Path, url: str) -> None:
+    assert ProjectConfig().pubsub_url is None
+    assert _load(tmp_path, f'pubsub_url = "{url}"\n').pubsub_url == url
+
+
+@pytest.mark.parametrize(
+    ("toml", "expected"),
+    [
+        (
+            'pubsub_url = "http://redis:6379"',
+            "pubsub_url: 'http://redis:6379' is not a Redis URL: use "
+            "redis://host:6379/0, rediss://host:6380/0 (TLS) or "
+            "unix:///path/to/redis.sock",
+        ),
+        ('pubsub_url = ""', "pubsub_url: '' is not a Redis URL"),
+        ("pubsub_url = 6379", "pubsub_url: Input should be a valid string"),
+        (
+            'pubsubUrl = "redis://r:6379/0"',
+            "pubsubUrl: unknown key 'pubsubUrl': did you mean 'pubsub_url'?",
+        ),
+    ],
+)
+def test_pubsub_url_errors_name_the_key(
+    tmp_path: Path, toml: str, expected: str
+) -> None:
+    assert expected in _error(tmp_path, toml + "\n")

@@ -32,6 +32,9 @@ key                       value                                  default
 ``cache_max_entries``     answers the memory store keeps         ``1000``
 ``cache_max_size``        bytes the memory store keeps, as a     ``"64mb"``
                           size
+``pubsub_url``            ``"redis://host:6379/0"``: where       none (each process
+                          ``publish`` reaches every worker       delivers to its own
+                                                                 subscribers)
 ``health``                a `HealthConfig` table: liveness and   none (no endpoints)
                           readiness paths of ``routetree start``
 ========================  =====================================  ==================
@@ -250,6 +253,8 @@ class ProjectConfig(ConfigModel):
             in-process memory store.
         cache_max_entries: The most answers the memory store keeps (LRU).
         cache_max_size: The most bytes the memory store keeps (LRU).
+        pubsub_url: The Redis URL through which `publish` reaches the subscribers
+            of every worker and machine, or None for this process's only.
         health: The liveness and readiness endpoints, or None for none.
     """
 
@@ -271,10 +276,11 @@ class ProjectConfig(ConfigModel):
     cache_url: StrictStr | None = None
     cache_max_entries: StrictInt = Field(default=DEFAULT_MAX_ENTRIES, ge=0)
     cache_max_size: int = DEFAULT_MAX_SIZE
+    pubsub_url: StrictStr | None = None
 
-    @field_validator("cache_url")
+    @field_validator("cache_url", "pubsub_url")
     @classmethod
-    def _check_cache_url(cls, url: str | None) -> str | None:
+    def _check_redis_url(cls, url: str | None) -> str | None:
         if url is not None and not url.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError(
                 f"{url!r} is not a Redis URL: use redis://host:6379/0, "

@@ -7,6 +7,10 @@ subscriber of the topic: in this process (`MemoryBroker`, the default) or, with
 config ``pubsub_url``, in every process sharing that Redis. A mailbox is a bounded
 queue that a WebSocket drains into its connection; a full one drops the frame and
 counts it, so a slow subscriber never blocks a publisher.
+
+`open_broker` picks the broker from the config. The Redis one,
+`routetree._pubsub._redis.RedisBroker`, is not imported here: redis-py is an optional
+dependency, imported only when ``pubsub_url`` is set.
 """
 
 from ._broker import Broker, Frame, Mailbox, current_broker, register_broker

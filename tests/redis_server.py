@@ -1,8 +1,9 @@
 """A real ``redis-server`` for the tests: a free loopback port, no persistence.
 
 Started from Debian's ``redis-server`` package (scripts/install-system-packages),
-stopped by its PID. `RedisServer.stop` and `RedisServer.start` again on the same port
-let a test take Redis away from running servers and bring it back.
+stopped by its PID. `RedisServer.stop` (or `RedisServer.kill`) and `RedisServer.start`
+again on the same port let a test take Redis away from running servers and bring it
+back.
 """
 
 from __future__ import annotations
@@ -70,6 +71,13 @@ class RedisServer:
                 return sock.recv(16).startswith(b"+PONG")
         except OSError:
             return False
+
+    def kill(self) -> None:
+        """Kill it (SIGKILL to its PID: no goodbye to clients) and wait for its exit."""
+        process, self.process = self.process, None
+        if process is not None:
+            process.kill()
+            process.wait()
 
     def stop(self) -> None:
         """Stop it (SIGTERM to its PID, then SIGKILL) and wait for it to exit."""
