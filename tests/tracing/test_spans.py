@@ -251,3 +251,14 @@ def test_a_cached_answer_is_named_after_its_route_without_running_the_handler(
         "GET /api/cached",
         "executing api route (app) /api/cached",  # the MISS only
     ]
+
+
+def test_a_handler_past_max_duration_fails_its_span(client: httpx.Client) -> None:
+    assert client.get("/api/slow").status_code == 504
+    spans = _spans(client)
+    server = spans["GET /api/slow"]
+    handler = spans["executing api route (app) /api/slow"]
+    assert server["attributes"]["error.type"] == "TimeoutError"
+    assert server["status"]["status_code"] == "ERROR"
+    [event] = handler["events"]
+    assert event["attributes"]["exception.type"] == "TimeoutError"
