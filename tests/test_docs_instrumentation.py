@@ -90,7 +90,7 @@ def wait_for_lines(log: Path, count: int) -> list[str]:
 
 
 def test_the_page_names_its_files() -> None:
-    assert PAGE.paths() == ["instrumentation.py", "instrumentation.py"]
+    assert PAGE.paths() == ["instrumentation.py"] * 3
 
 
 def test_register_on_request_error_and_shutdown(tmp_path: Path) -> None:
@@ -146,3 +146,34 @@ def test_handle_error_answers_in_the_realworld_shape(tmp_path: Path) -> None:
             500,
             {"errors": {"body": ["Internal Server Error"]}},
         )
+
+
+def test_the_tracing_example_exports_the_spans_of_a_request(tmp_path: Path) -> None:
+    project = write_project(
+        tmp_path,
+        {"instrumentation.py": PAGE.block("instrumentation.py", 3).source},
+        {
+            "app/api/users/[id]/route.py": """
+                from routetree import Response
+
+
+                async def GET() -> Response:
+                    return Response.json({"id": 1})
+            """
+        },
+    )
+    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+    with serve(project) as (client, server):
+        response = client.get(
+            "/api/users/42",
+            headers={"traceparent": f"00-{trace_id}-00f067aa0ba902b7-01"},
+        )
+        assert response.status_code == 200
+    # The console exporter printed the batch when shutdown() flushed it.
+    printed = server.output
+    assert '"name": "GET /api/users/[id]"' in printed
+    assert '"name": "executing api route (app) /api/users/[id]"' in printed
+    assert '"http.route": "/api/users/[id]"' in printed
+    assert '"kind": "SpanKind.SERVER"' in printed
+    assert f'"trace_id": "0x{trace_id}"' in printed
+    assert '"service.name": "users-api"' in printed

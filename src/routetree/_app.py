@@ -44,7 +44,8 @@ and 5xx, a failing middleware's 500) goes through ``handle_error`` of
 ``instrumentation.py`` when the project exports one (`routetree._dispatch`); the 400s
 of stage 1 do not, as no request is trusted enough to hand to project code yet. The
 ASGI lifespan runs ``register()`` at start-up and ``shutdown()`` at shutdown, once
-each.
+each. When a tracer provider is set up by the end of start-up, each request runs
+inside its OpenTelemetry spans (`routetree._tracing`).
 
 A project with neither config nor middleware never pays for stage 3 or 5: its
 requests take the short path in `RouteTreeApp.__call__`, which checks the target and
@@ -81,12 +82,14 @@ from ._routing._discovery import find_app_dir
 from ._routing._matcher import Matcher, RouteMatch
 from ._routing._project import Project, load_project
 from ._static import public_routes
+from ._tracing import SERVER_SPAN, start_tracing
 from ._url import normalize_escapes, request_path
 from ._websocket import DEFAULT_MAX_MESSAGE_SIZE
 from ._websocket_session import upgrade_view
 
 if TYPE_CHECKING:
     from ._cache._entry import CacheEntry
+    from ._tracing._spans import Tracing
     from ._types import Params, Receive, Scope, Send
 
 __all__ = ["RouteTreeApp", "create_app"]
@@ -168,8 +171,12 @@ class RouteTreeApp:
         )
         self._handle = self._dispatcher.handle
         self._instrumentation = project.instrumentation
-        prerendered = self._prerendered
-        self._started = project.instrumentation is None and not prerendered
+        self._started = False
+        # Spans of each request, when start-up finds a tracer provider (`startup`).
+        self._tracing: Tracing | None = None
+        # Whether a request goes straight to the stages: start-up is done, and no
+        # tracing wraps it. One check on the hot path for both.
+        self._plain = False
         self._stopped = False
         # In dev mode a failing register() is shown on every request, as a broken
         # route file is, instead of stopping the server.
@@ -196,11 +203,17 @@ class RouteTreeApp:
         # The short path: everything a successful request of a project without
         # config or middleware needs is in this method and Dispatcher.handle, so that
         # a request costs as few calls as possible.
-        if not self._started:  # start-up failed in dev, or the server skips lifespan
-            failure = self._startup_error or await self._start_for_request()
-            if failure is not None:
-                page = internal_error_for(failure, Headers(scope["headers"]), dev=True)
-                await page.send(send, head_only=scope["method"] == "HEAD")
+        if not self._plain:
+            if not self._started:  # start-up failed in dev, or no lifespan
+                failure = self._startup_error or await self._start_for_request()
+                if failure is not None:
+                    headers = Headers(scope["headers"])
+                    page = internal_error_for(failure, headers, dev=True)
+                    await page.send(send, head_only=scope["method"] == "HEAD")
+                    return
+            if self._tracing is not None and SERVER_SPAN not in scope:
+                # The span wraps the request, which comes back here with its span.
+                await self._tracing.serve(self, scope, receive, send)
                 return
         # Stage 1. One pass over the headers finds the Host and whether to gzip.
         # ``host`` ends as None (no Host), the Host value, or b"" (two Hosts, or
@@ -293,7 +306,8 @@ class RouteTreeApp:
     async def startup(self) -> None:
         """Run start-up work once: ``register()`` of ``instrumentation.py``.
 
-        The answers ``routetree build`` rendered are stored first.
+        The answers ``routetree build`` rendered are stored first. Tracing starts
+        after, when a tracer provider is set up by then (`routetree._tracing`).
         """
         async with self._startup_lock:
             if self._started:
@@ -303,7 +317,11 @@ class RouteTreeApp:
                 self._prerendered = {}
             if self._instrumentation is not None:
                 await self._instrumentation.run_register()
+            config = self.project.config
+            self._tracing = start_tracing("" if config is None else config.base_path)
+            self._dispatcher.tracing = self._tracing
             self._started = True
+            self._plain = self._tracing is None
 
     async def shutdown(self) -> None:
         """Run shutdown work once: ``shutdown()`` of ``instrumentation.py``.

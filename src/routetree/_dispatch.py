@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from ._pubsub import Broker
     from ._routing._loader import Handler
     from ._routing._matcher import RouteMatch
+    from ._tracing._spans import Tracing
     from ._types import Params, Receive, Scope, Send
 
 __all__ = ["Dispatcher"]
@@ -68,7 +69,7 @@ class Dispatcher:
         broker: What WebSocket sessions subscribe through (`routetree._pubsub`).
     """
 
-    __slots__ = ("_handle_error", "broker", "dev", "instrumentation")
+    __slots__ = ("_handle_error", "broker", "dev", "instrumentation", "tracing")
 
     def __init__(
         self,
@@ -84,6 +85,8 @@ class Dispatcher:
 
             broker = current_broker()
         self.broker = broker
+        # Set by the app at start-up when a tracer provider is set up.
+        self.tracing: Tracing | None = None
         self._handle_error: (
             Callable[[BaseException, Request, Response], Awaitable[Response]] | None
         ) = (
@@ -123,6 +126,8 @@ class Dispatcher:
                 scope, receive, send, path, route, handler, params, request
             )
             return
+        if self.tracing is not None:
+            self.tracing.route_found(scope, route.path)
         if method == "OPTIONS":
             await Response(None, status=204, headers={"allow": route.allow}).send(send)
             return
@@ -215,6 +220,9 @@ class Dispatcher:
         request: Request | None = None,
     ) -> None:
         """Run the handler with the request in context; send; then after() work."""
+        tracing = self.tracing
+        if tracing is not None:
+            tracing.route_found(scope, route.path)
         if route.cache is not None and handler.method == "GET":
             await route.cache.serve(
                 self, scope, receive, send, path, route, params, request
@@ -227,7 +235,11 @@ class Dispatcher:
         token = current_request.set(request)
         try:
             try:
-                if handler.method in route.direct:
+                if tracing is not None:
+                    response, error, cause = await tracing.run_handler(
+                        route, handler, request, params, dev=self.dev
+                    )
+                elif handler.method in route.direct:
                     try:
                         result = await handler.func(  # type: ignore[misc]
                             *handler_args(handler, request, params)
@@ -272,6 +284,8 @@ class Dispatcher:
                 # The status is sent already: all that is left is to say what broke,
                 # and end the response unfinished so the client sees it cut short.
                 error = _single(exc)
+                if tracing is not None:
+                    tracing.fail(scope, error)
                 logger.error(
                     "Error while streaming the response of route handler %s "
                     "(method: %s, url: %s)",

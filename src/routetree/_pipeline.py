@@ -269,8 +269,12 @@ class Pipeline:
     ) -> Response | tuple[str, _RawHeaders]:
         """Run the middleware: a response to send, or the path to route and headers."""
         assert self.middleware is not None
+        tracing = self.dispatcher.tracing
         try:
-            result = await self.middleware.run(request)
+            if tracing is None:
+                result = await self.middleware.run(request)
+            else:
+                result = await tracing.run_middleware(self.middleware, request)
         except Exception as exc:
             logger.exception("Error in %s", self.middleware.file)
             response = await self.dispatcher.answer_error(
@@ -313,6 +317,8 @@ class Pipeline:
     async def _middleware_mistake(self, error: Exception, request: Request) -> Response:
         """Log what the middleware got wrong: a 500, that says it in dev mode."""
         logger.error("%s", error)
+        if self.dispatcher.tracing is not None:
+            self.dispatcher.tracing.fail(request.scope, error)
         if self.middleware is not None:
             where = code_location(self.middleware.function)
             if where is not None:

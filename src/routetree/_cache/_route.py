@@ -338,7 +338,12 @@ class RouteCache:
         tags: list[str] = []
         token = render_tags.set(tags)
         try:
-            response, error, cause = await run_handler(
+            run = (
+                run_handler
+                if dispatcher.tracing is None
+                else dispatcher.tracing.run_handler
+            )
+            response, error, cause = await run(
                 route, self.handler, request, params, dev=dispatcher.dev
             )
             if cause is not None:
