@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import httpx
 import orjson
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 from websockets.typing import Subprotocol
 
+from routetree.testing import live_server
 from tests.docs_blocks import DocsPage, serve, write_project
+from tests.redis_server import RedisServer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
-    import httpx
+    from pathlib import Path
 
     from routetree.testing import LiveServer
 
@@ -29,6 +31,7 @@ def test_the_page_names_its_files() -> None:
         "middleware.py",
         "app/api/private/feed/route.py",
         "app/api/graphql/route.py",
+        "routetree.toml",
         "app/api/rooms/[room]/messages/route.py",
         "app/api/upload/route.py",
         "routetree.toml",
@@ -40,7 +43,9 @@ def test_the_page_names_its_files() -> None:
 def served(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[httpx.Client, LiveServer]]:
-    project = write_project(tmp_path_factory.mktemp("websockets"), PAGE.files())
+    files = PAGE.files(skip=("routetree.toml",))
+    files["routetree.toml"] = PAGE.block("routetree.toml", 2).source  # the limits
+    project = write_project(tmp_path_factory.mktemp("websockets"), files)
     with serve(project) as running:
         yield running
 
@@ -164,3 +169,32 @@ def test_the_origin_check(served: tuple[httpx.Client, LiveServer]) -> None:
     allowed = cookie | {"origin": "https://app.example.com"}
     with connect(ws(served, "/api/account/live"), additional_headers=allowed) as s:
         assert orjson.loads(s.recv(timeout=5)) == {"session": "s1"}
+
+
+def test_pubsub_url_reaches_a_socket_held_by_another_process(tmp_path: Path) -> None:
+    redis = RedisServer()
+    redis.start()
+    try:
+        toml = PAGE.block("routetree.toml", 1).source.replace(
+            "redis://127.0.0.1:6379/0", redis.url
+        )
+        files = {**PAGE.files(skip=("routetree.toml",)), "routetree.toml": toml}
+        project = write_project(tmp_path, files)
+        cookie = {"cookie": "session=1"}
+        with live_server(project) as a, live_server(project) as b:
+            url = a.replace("http://", "ws://", 1) + "/api/rooms/lobby"
+            with connect(url, additional_headers=cookie) as socket:
+                for _ in range(50):  # subscribed once a message arrives
+                    posted = httpx.post(
+                        f"{b}/api/rooms/lobby/messages", json={"text": "from b"}
+                    )
+                    assert posted.status_code == 204
+                    try:
+                        assert socket.recv(timeout=0.2) == '{"text":"from b"}'
+                        break
+                    except TimeoutError:
+                        continue
+                else:
+                    pytest.fail("no message from process B reached the socket on A")
+    finally:
+        redis.stop()
