@@ -52,7 +52,7 @@ _FENCE = re.compile(
 )
 # "# app/api/users/[id]/route.py", "# instrumentation.py, next to app/"
 _HEADER = re.compile(
-    r"# (?P<path>[\w./()\[\]%-]+?\.(?:py|toml|env|txt|json)),?(?: .*)?"
+    r"# (?P<path>[\w./()\[\]%-]+?\.(?:py|toml|env|txt|json|conf)),?(?: .*)?"
 )
 
 

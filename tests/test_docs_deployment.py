@@ -35,11 +35,19 @@ def uvicorn(*args: str, cwd: Path) -> httpx.Response:
 
 
 def test_the_page_names_its_files() -> None:
-    assert PAGE.paths() == ["routetree.toml", "asgi.py", "asgi.py"]
+    assert PAGE.paths() == [
+        "routetree.toml",
+        "asgi.py",
+        "asgi.py",
+        "routetree.toml",
+        "nginx.conf",
+    ]
 
 
 def test_the_health_config_serves_both_endpoints(tmp_path: Path) -> None:
-    project = write_project(tmp_path, PAGE.files("routetree.toml"), HELLO)
+    project = write_project(
+        tmp_path, {"routetree.toml": PAGE.block("routetree.toml", 1).source}, HELLO
+    )
     with serve(project) as (client, _):
         live, ready = client.get("/livez"), client.get("/readyz")
         hello = client.get("/api/hello")
