@@ -106,7 +106,8 @@ def test_the_route_sets_its_own_body_size_limit(client: httpx.Client) -> None:
     assert too_large.json() == {
         "error": "Content Too Large",
         "detail": "Request body is larger than the limit of 2097152 bytes. Raise "
-        "max_body_size in the route file if larger bodies are expected.",
+        "max_body_size in the route file (or in the project config) if larger bodies "
+        "are expected.",
     }
 
 

@@ -210,7 +210,8 @@ def test_body_too_large_is_answered_by_handle_error(client: httpx.Client) -> Non
     assert answer.json() == _realworld(
         [
             "Request body is larger than the limit of 1024 bytes. Raise max_body_size "
-            "in the route file if larger bodies are expected."
+            "in the route file (or in the project config) if larger bodies are "
+            "expected."
         ],
         "HTTPError",
     )

@@ -257,7 +257,8 @@ def test_declared_length_over_the_limit_is_413_without_100_continue(
     assert orjson.loads(body) == {
         "error": "Content Too Large",
         "detail": f"Request body is larger than the limit of {UPLOAD_LIMIT} bytes. "
-        "Raise max_body_size in the route file if larger bodies are expected.",
+        "Raise max_body_size in the route file (or in the project config) if larger "
+        "bodies are expected.",
     }
 
 
