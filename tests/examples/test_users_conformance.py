@@ -54,6 +54,7 @@ if (
 import schemathesis
 
 from routetree.testing import live_server
+from tests.postgres import postgres_server_class
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -84,17 +85,6 @@ CONFIG = {
 }
 
 
-def _postgres_server() -> type[Any]:
-    """The example's PostgreSQL test server class (its tests/postgres_server.py)."""
-    path = EXAMPLE / "tests" / "postgres_server.py"
-    spec = importlib.util.spec_from_file_location("users_postgres_server", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    server: type[Any] = module.PostgresServer
-    return server
-
-
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -103,7 +93,7 @@ def database_url(
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('users') / 'users.db'}"
         return
-    postgres = _postgres_server()()
+    postgres = postgres_server_class()()
     postgres.start()
     try:
         postgres.create_database("users")
