@@ -15,7 +15,12 @@ PAGE = DocsPage("testing.md")
 
 
 def test_the_page_names_its_files() -> None:
-    assert PAGE.paths() == ["tests/test_hello.py", "app/api/hello/route.py"]
+    assert PAGE.paths() == [
+        "tests/test_hello.py",
+        "app/api/hello/route.py",
+        "app/api/echo/route.py",
+        "tests/test_echo.py",
+    ]
 
 
 def test_the_page_s_tests_pass(tmp_path: Path) -> None:
@@ -29,4 +34,4 @@ def test_the_page_s_tests_pass(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 passed" in result.stdout
+    assert "3 passed" in result.stdout

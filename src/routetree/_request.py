@@ -513,8 +513,8 @@ class Request:
         return HTTPError(
             413,
             f"Request body is larger than the limit of {limit} bytes. "
-            "Raise max_body_size in the route file (or in the project config) if larger "
-            "bodies are expected.",
+            "Raise max_body_size in the route file (or in the project config) "
+            "if larger bodies are expected.",
         )
 
     def __repr__(self) -> str:

@@ -114,3 +114,16 @@ async def test_async_client_denial_and_app_exception() -> None:
         await ws.send_text("raise")
         with pytest.raises(ValueError, match="raised by the app"):
             await ws.receive()
+
+
+def test_a_close_seen_by_the_client_is_also_routetree_s_closed_error() -> None:
+    import routetree
+    from routetree.testing import WebSocketClosedError
+
+    closed = WebSocketClosedError(4001, "bye", detail="")
+    assert isinstance(closed, routetree.WebSocketClosedError)
+    assert (closed.code, closed.reason) == (4001, "bye")
+    assert (
+        str(closed)
+        == "The application closed the WebSocket with code 4001 and reason 'bye'."
+    )

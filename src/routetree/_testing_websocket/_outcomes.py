@@ -6,14 +6,19 @@ from typing import TYPE_CHECKING
 
 import orjson
 
+from .._websocket import WebSocketClosedError as _SessionClosedError
+
 if TYPE_CHECKING:
     import httpx
 
 __all__ = ["WebSocketClosedError", "WebSocketDeniedError"]
 
 
-class WebSocketClosedError(Exception):
+class WebSocketClosedError(_SessionClosedError):
     """The application closed the WebSocket; raised by the next receive.
+
+    A `routetree.WebSocketClosedError` too (the server side's end-of-session error),
+    so code written against either catches it.
 
     Attributes:
         code: The close code the application sent (1000 when it gave none).
@@ -30,13 +35,12 @@ class WebSocketClosedError(Exception):
 
     def __init__(self, code: int, reason: str = "", *, detail: str = "") -> None:
         """Record the code and reason; ``detail`` explains a close with no frame."""
-        self.code = code
-        self.reason = reason
         self.detail = detail
         message = f"The application closed the WebSocket with code {code}"
         if reason:
             message += f" and reason {reason!r}"
-        super().__init__(f"{message}{f' ({detail})' if detail else ''}.")
+        super().__init__(code, reason)
+        self.args = (f"{message}{f' ({detail})' if detail else ''}.",)
 
 
 class WebSocketDeniedError(Exception):
