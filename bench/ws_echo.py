@@ -6,7 +6,10 @@ uvicorn: ``routetree start`` serving bench/apps/ws (a ``WEBSOCKET`` echo at
 starlette_ws.py). In alternating rounds, ``--connections`` clients (the ``websockets``
 library, asyncio, in this process on the load core) each send a 32-byte text frame and
 wait for its echo, again and again for ``--duration`` seconds; the medians of the
-messages per second are compared: the target is routetree >= 1.0x Starlette.
+messages per second are compared: the target is routetree >= 1.0x Starlette. With
+two cores, the clients (one core, in Python) can be what limits both servers; so the
+server's own CPU time per message (utime + stime of its process during the timed
+load) is reported beside it, and compared too.
 
 Then ``--idle`` sockets are opened to routetree's echo and left idle; the server's
 resident memory (VmRSS) with all of them open must stay under 100 MiB.
@@ -138,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     console.print(f"CPU pinning: {pinning}")
     workspace = Workspace(args.python)
     rates: dict[str, list[float]] = {"routetree": [], "starlette": []}
+    costs: dict[str, list[float]] = {"routetree": [], "starlette": []}
     launches = {
         "routetree": workspace.routetree_launch(WS_APP),
         "starlette": starlette_launch(workspace),
@@ -150,11 +154,17 @@ def main(argv: list[str] | None = None) -> int:
                 with running(name, launches[name], logs, server_cpu) as (server, _):
                     assert server.port is not None
                     asyncio.run(echo_load(server.port, args.connections, 1.0))  # warm
+                    cpu_before = server.cpu_seconds()
                     rate = asyncio.run(
                         echo_load(server.port, args.connections, args.duration)
                     )
+                    cpu = server.cpu_seconds() - cpu_before
                 rates[name].append(rate)
-                console.print(f"round {round_number + 1}: {name} {rate:,.0f} msg/s")
+                costs[name].append(cpu * 1e6 / (rate * args.duration))
+                console.print(
+                    f"round {round_number + 1}: {name} {rate:,.0f} msg/s, "
+                    f"{costs[name][-1]:.1f} µs of server CPU per message"
+                )
         with running("routetree", launches["routetree"], logs, server_cpu) as (
             server,
             _,
@@ -163,16 +173,28 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         workspace.close()
     table = Table(title=f"WebSocket echo, {args.connections} connections")
-    for column in ("Contender", "msg/s (median)", "min-max", "vs Starlette"):
+    columns = (
+        "Contender",
+        "msg/s (median)",
+        "min-max",
+        "vs Starlette",
+        "server CPU µs/msg",
+        "msg per CPU-s vs Starlette",
+    )
+    for column in columns:
         table.add_column(column, justify="left" if column == "Contender" else "right")
     baseline = statistics.median(rates["starlette"])
+    baseline_cost = statistics.median(costs["starlette"])
     for name, values in rates.items():
         median = statistics.median(values)
+        cost = statistics.median(costs[name])
         table.add_row(
             name,
             f"{median:,.0f}",
             f"{min(values):,.0f}-{max(values):,.0f}",
             f"{median / baseline:.2f}x",
+            f"{cost:.1f}",
+            f"{baseline_cost / cost:.2f}x",
         )
     console.print(table)
     ratio = statistics.median(rates["routetree"]) / baseline
