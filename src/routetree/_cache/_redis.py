@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit, urlunsplit
 
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
-from redis.retry import Retry
 
 from ._entry import CacheEntry, Freshness, decode_entry, encode_entry, freshness
 from ._policy import EXPIRE
