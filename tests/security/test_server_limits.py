@@ -303,6 +303,25 @@ def test_body_that_stops_gets_408_and_the_handler_is_released(
     _assert_serves(server)
 
 
+def test_bodies_stalled_at_different_times_each_get_their_408(
+    server: LiveServer,
+) -> None:
+    # Under granian one timer serves every waiting body: each still gets its own.
+    head = b"POST /api/echo HTTP/1.1\r\nHost: test\r\nContent-Length: 9\r\n\r\n"
+
+    def stall(delay: float) -> tuple[bytes, float]:
+        time.sleep(delay)
+        started = time.monotonic()
+        data = _exchange(server, head + b"x")
+        return data, time.monotonic() - started
+
+    with concurrent.futures.ThreadPoolExecutor(3) as pool:
+        results = list(pool.map(stall, [0.0, 0.3, 0.6]))
+    for data, elapsed in results:
+        assert BODY_TIMEOUT - 0.1 < elapsed < BODY_TIMEOUT + 1
+        _assert_error(data, 408, "Request Timeout")
+
+
 def test_body_timeout_is_reset_by_every_byte(server: LiveServer) -> None:
     head = b"POST /api/echo HTTP/1.1\r\nHost: test\r\nContent-Length: 8\r\n"
     head += b"Connection: close\r\n\r\n"
