@@ -322,6 +322,43 @@ def test_bodies_stalled_at_different_times_each_get_their_408(
         _assert_error(data, 408, "Request Timeout")
 
 
+STREAMING_UPLOAD = """
+from routetree import Response
+
+
+async def POST(request):
+    async def lines():
+        yield b"start\\n"
+        async for chunk in request.stream():
+            yield b"got %d\\n" % len(chunk)
+        yield b"end\\n"
+
+    return Response(lines())
+"""
+
+
+def test_body_that_stops_after_the_response_started_ends_in_a_close(
+    make_project: MakeProject, server_args: tuple[str, ...]
+) -> None:
+    project = make_project(
+        {
+            "routetree.toml": "[server]\nbody_timeout = 1\n",
+            "app/api/up/route.py": STREAMING_UPLOAD,
+        }
+    )
+    head = b"POST /api/up HTTP/1.1\r\nHost: test\r\nContent-Length: 100\r\n\r\n"
+    with live_server(project, args=server_args) as server:
+        started = time.monotonic()
+        data = _exchange(server, head + b"xxxx")
+        assert BODY_TIMEOUT - 0.1 < time.monotonic() - started < BODY_TIMEOUT + 1
+    # The 200 went out; the connection closes without the body's last chunk.
+    response = RawResponse(data)
+    assert response.status == 200
+    assert response.header("transfer-encoding") == "chunked"
+    assert b"got 4" in response.body
+    assert not response.body.endswith(b"0\r\n\r\n")
+
+
 def test_body_timeout_is_reset_by_every_byte(server: LiveServer) -> None:
     head = b"POST /api/echo HTTP/1.1\r\nHost: test\r\nContent-Length: 8\r\n"
     head += b"Connection: close\r\n\r\n"
