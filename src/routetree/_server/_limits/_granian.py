@@ -12,7 +12,7 @@ granian lets a Python program reach:
   ``max_header_size``: `read_buffer_size`.
 - `GranianLimits`: an ASGI wrapper, the outermost one, seeing each request as granian
   hands it over. ``max_headers`` and ``max_header_size`` are checked on the scope's
-  headers (`head_size`), and ``body_timeout`` is timed while the app waits in
+  headers, and ``body_timeout`` is timed while the app waits in
   ``receive()`` for more of the body, with the same answers as under uvicorn.
 
 What hyper refuses itself never reaches the wrapper: more than 100 header lines (its
@@ -25,7 +25,7 @@ so their memory is bounded, not their number.
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NoReturn
 
 from granian.http import HTTP1Settings
 
@@ -56,7 +56,6 @@ _HEADER_LINE_EXTRA: Final = 4
 _BLANK_LINE: Final = 2
 # Timers may fire a little before their time; a wait this close to its end is over.
 _EARLY: Final = 0.01
-_DISCONNECT: Final[Message] = {"type": "http.disconnect"}
 # A request with either header has a body to time ("Content-Length: 0" too: it is
 # rare, and passes through as quickly).
 _BODY_HEADERS: Final = frozenset((b"content-length", b"transfer-encoding"))
@@ -214,7 +213,7 @@ class _BodyWatch:
     async def receive(self) -> Message:
         """The next message; ``http.disconnect`` once the body timed out."""
         if self.timed_out:
-            return _DISCONNECT
+            return {"type": "http.disconnect"}
         if self.body_done:  # the app waits for a disconnect: not the client's delay
             return await self._receive()
         self._task = task = asyncio.current_task()
@@ -259,11 +258,20 @@ class _BodyWatch:
                 408,
                 f"The request body sent nothing for {self._clock.timeout:g} s.",
             )
-        return _DISCONNECT
+        # hyper closes the connection only once granian's request object, which owns
+        # the unread body, is freed. An app's exception may keep this watch alive
+        # in a reference cycle for a while: it must not keep that object too.
+        self._receive = self._send = _unreachable
+        return {"type": "http.disconnect"}
 
 
 async def _nothing() -> None:
     """What a dropped send awaits."""
+
+
+def _unreachable(*_: object) -> NoReturn:
+    """What a timed-out watch has instead of granian's receive and send."""
+    raise AssertionError("not called once the body timed out")
 
 
 async def _refuse(send: Send, status: int, detail: str) -> None:
