@@ -1,11 +1,14 @@
-"""Slow and oversized clients against a real ``routetree start``, under both parsers.
+"""Slow and oversized clients against a real ``routetree start``, under every server.
 
-Every test runs with ``--http httptools`` and with ``--http h11``. The project in
-``tests/apps/limits`` sets a header and body timeout of 1 s and a keep-alive timeout of
-2 s (``/api/late`` waits 2 s before it reads the body); the size, count and pipelining
-limits are the defaults (16 KiB, 100 headers, 16 pipelined requests). Clients are raw
-sockets on 127.0.0.1, so that nothing rewrites or spaces out the bytes; each test
-bounds its own time.
+Every test runs under uvicorn with ``--http httptools`` and with ``--http h11``, and
+most under ``--server granian`` too, where the same answers come from granian's HTTP/1
+settings and routetree's ASGI wrapper (`routetree._server._limits._granian`). What
+hyper (granian's HTTP parser) does itself instead is tested as such, under granian
+only: the tests named ``..._under_granian``. The project in ``tests/apps/limits`` sets
+a header and body timeout of 1 s and a keep-alive timeout of 2 s (``/api/late`` waits
+2 s before it reads the body); the size, count and pipelining limits are the defaults
+(16 KiB, 100 headers, 16 pipelined requests). Clients are raw sockets on 127.0.0.1, so
+that nothing rewrites or spaces out the bytes; each test bounds its own time.
 """
 
 from __future__ import annotations
@@ -37,6 +40,12 @@ if TYPE_CHECKING:
 
 LIMITS = Path(__file__).parent.parent / "apps" / "limits"
 PARSERS = ("httptools", "h11")
+# The `routetree start` arguments of each server under test, by test id.
+SERVER_ARGS = {
+    "httptools": ("--http", "httptools"),
+    "h11": ("--http", "h11"),
+    "granian": ("--server", "granian"),
+}
 HEADER_TIMEOUT = BODY_TIMEOUT = 1.0  # tests/apps/limits/routetree.toml
 KEEP_ALIVE_TIMEOUT = 2.0
 MAX_HEADER_SIZE = 16 * 1024  # the defaults
@@ -46,17 +55,44 @@ MAX_PIPELINED = 16
 GET_HELLO = b"GET /api/hello HTTP/1.1\r\nHost: test\r\n\r\n"
 
 
-@pytest.fixture(scope="module", params=PARSERS)
+@pytest.fixture(scope="module", params=list(SERVER_ARGS))
 def server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
-    with live_server(LIMITS, args=("--http", request.param)) as url:
+    """``tests/apps/limits`` under uvicorn (either parser) and under granian."""
+    with live_server(LIMITS, args=SERVER_ARGS[request.param]) as url:
         yield url
+
+
+@pytest.fixture(scope="module", params=PARSERS)
+def uvicorn_server(request: pytest.FixtureRequest) -> Iterator[LiveServer]:
+    """``tests/apps/limits`` under uvicorn, for what only its protocols do."""
+    with live_server(LIMITS, args=SERVER_ARGS[request.param]) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def granian_server() -> Iterator[LiveServer]:
+    """``tests/apps/limits`` under granian, for what hyper does there itself."""
+    with live_server(LIMITS, args=SERVER_ARGS["granian"]) as url:
+        yield url
+
+
+@pytest.fixture(params=list(SERVER_ARGS))
+def server_args(request: pytest.FixtureRequest) -> tuple[str, ...]:
+    """For a test that starts its own server(s): the arguments of each server."""
+    return SERVER_ARGS[request.param]
 
 
 @pytest.fixture(params=PARSERS)
 def parser(request: pytest.FixtureRequest) -> str:
-    """For a test that starts its own server(s)."""
+    """For a test that starts its own uvicorn server(s)."""
     name: str = request.param
     return name
+
+
+def _is_granian(server: LiveServer) -> bool:
+    args = server.process.args
+    assert isinstance(args, list)
+    return "granian" in args
 
 
 def _connect(url: str) -> socket.socket:
@@ -114,6 +150,14 @@ def _assert_error(data: bytes, status: int, error: str) -> RawResponse:
     return response
 
 
+def _assert_refused_by_hyper(data: bytes) -> None:
+    """hyper's own 431 under granian: the status and the close, no body."""
+    response = RawResponse(data)
+    assert response.status == 431, data[:300]
+    assert response.header("connection") == "close"
+    assert response.header("content-length") == "0"
+
+
 def _assert_serves(url: str) -> None:
     with httpx.Client(base_url=url, timeout=10) as client:
         response = client.get("/api/hello")
@@ -147,17 +191,32 @@ def _memory_kb(pid: int, field: str = "VmHWM") -> int:
 # --- header timeout -------------------------------------------------------------------
 
 
-def test_headers_trickled_a_byte_at_a_time_get_408(server: LiveServer) -> None:
+def _trickle_a_head(server: LiveServer) -> tuple[bytes, float]:
+    """Send a head a byte every 50 ms, never ending it; the answer and its time."""
     started = time.monotonic()
     with _connect(server) as sock:
         sock.sendall(b"GET /api/hello HTTP/1.1\r\n")
         trickle = b"X-Slow: never-ending\r\n" * 10  # the blank line never comes
         _send_in_parts(sock, [bytes([byte]) for byte in trickle], pause=0.05)
         data = _read_all(sock, timeout=5)
-    elapsed = time.monotonic() - started
+    return data, time.monotonic() - started
+
+
+def test_headers_trickled_a_byte_at_a_time_get_408(uvicorn_server: LiveServer) -> None:
+    data, elapsed = _trickle_a_head(uvicorn_server)
     assert HEADER_TIMEOUT - 0.1 < elapsed < HEADER_TIMEOUT + 1
     _assert_error(data, 408, "Request Timeout")
-    _assert_serves(server)
+    _assert_serves(uvicorn_server)
+
+
+def test_headers_trickled_are_cut_off_without_408_under_granian(
+    granian_server: LiveServer,
+) -> None:
+    # hyper's header read timeout closes the connection and answers nothing.
+    data, elapsed = _trickle_a_head(granian_server)
+    assert HEADER_TIMEOUT - 0.1 < elapsed < HEADER_TIMEOUT + 1
+    assert data == b""
+    _assert_serves(granian_server)
 
 
 def test_connection_that_sends_nothing_is_closed_silently(server: LiveServer) -> None:
@@ -176,16 +235,19 @@ def test_idle_keep_alive_connection_is_closed_silently(server: LiveServer) -> No
             answer += sock.recv(65536)
         answered = time.monotonic()
         rest = _read_all(sock, timeout=5)
-    # The header timeout (1 s) does not apply between requests: only keep-alive (2 s).
     assert rest == b""
-    assert (
-        KEEP_ALIVE_TIMEOUT - 0.2 < time.monotonic() - answered < KEEP_ALIVE_TIMEOUT + 1
-    )
+    # uvicorn: the header timeout (1 s) does not apply between requests, only the
+    # keep-alive timeout (2 s). granian: hyper's header read timeout runs from the
+    # end of the answer, and closes the idle connection first.
+    idle = HEADER_TIMEOUT if _is_granian(server) else KEEP_ALIVE_TIMEOUT
+    assert idle - 0.2 < time.monotonic() - answered < idle + 1
 
 
-def test_slow_header_connections_do_not_lock_out_a_fresh_client(parser: str) -> None:
+def test_slow_header_connections_do_not_lock_out_a_fresh_client(
+    server_args: tuple[str, ...],
+) -> None:
     """Slowloris: 200 clients never finishing their headers, 100 descriptors free."""
-    with live_server(LIMITS, args=("--http", parser)) as server:
+    with live_server(LIMITS, args=server_args) as server:
         pid = server.process.pid
         in_use = len(os.listdir(f"/proc/{pid}/fd"))
         limit = in_use + 100
@@ -241,6 +303,62 @@ def test_body_that_stops_gets_408_and_the_handler_is_released(
     # Its pending receive() got http.disconnect, which routetree raises as this:
     assert marker.read_text() == "ClientDisconnectedError"
     _assert_serves(server)
+
+
+def test_bodies_stalled_at_different_times_each_get_their_408(
+    server: LiveServer,
+) -> None:
+    # Under granian one timer serves every waiting body: each still gets its own.
+    head = b"POST /api/echo HTTP/1.1\r\nHost: test\r\nContent-Length: 9\r\n\r\n"
+
+    def stall(delay: float) -> tuple[bytes, float]:
+        time.sleep(delay)
+        started = time.monotonic()
+        data = _exchange(server, head + b"x")
+        return data, time.monotonic() - started
+
+    with concurrent.futures.ThreadPoolExecutor(3) as pool:
+        results = list(pool.map(stall, [0.0, 0.3, 0.6]))
+    for data, elapsed in results:
+        assert BODY_TIMEOUT - 0.1 < elapsed < BODY_TIMEOUT + 1
+        _assert_error(data, 408, "Request Timeout")
+
+
+STREAMING_UPLOAD = """
+from routetree import Response
+
+
+async def POST(request):
+    async def lines():
+        yield b"start\\n"
+        async for chunk in request.stream():
+            yield b"got %d\\n" % len(chunk)
+        yield b"end\\n"
+
+    return Response(lines())
+"""
+
+
+def test_body_that_stops_after_the_response_started_ends_in_a_close(
+    make_project: MakeProject, server_args: tuple[str, ...]
+) -> None:
+    project = make_project(
+        {
+            "routetree.toml": "[server]\nbody_timeout = 1\n",
+            "app/api/up/route.py": STREAMING_UPLOAD,
+        }
+    )
+    head = b"POST /api/up HTTP/1.1\r\nHost: test\r\nContent-Length: 100\r\n\r\n"
+    with live_server(project, args=server_args) as server:
+        started = time.monotonic()
+        data = _exchange(server, head + b"xxxx")
+        assert BODY_TIMEOUT - 0.1 < time.monotonic() - started < BODY_TIMEOUT + 1
+    # The 200 went out; the connection closes without the body's last chunk.
+    response = RawResponse(data)
+    assert response.status == 200
+    assert response.header("transfer-encoding") == "chunked"
+    assert b"got 4" in response.body
+    assert not response.body.endswith(b"0\r\n\r\n")
 
 
 def test_body_timeout_is_reset_by_every_byte(server: LiveServer) -> None:
@@ -319,16 +437,28 @@ def test_one_megabyte_head_is_refused_at_once(server: LiveServer) -> None:
     started = time.monotonic()
     data = _exchange(server, _head(1024 * 1024))
     assert time.monotonic() - started < 2
-    # 431, or closed before the client could read it: never served.
-    if data:
+    # 431, or closed before the client could read it: never served. Under granian
+    # the head outgrows hyper's read buffer (64 KiB here), and hyper answers.
+    if data and _is_granian(server):
+        _assert_refused_by_hyper(data)
+    elif data:
         _assert_error(data, 431, "Request Header Fields Too Large")
     _assert_serves(server)
 
 
-def test_five_thousand_headers_get_431(server: LiveServer) -> None:
-    data = _exchange(server, _with_headers(5000))
+def test_five_thousand_headers_get_431(uvicorn_server: LiveServer) -> None:
+    data = _exchange(uvicorn_server, _with_headers(5000))
     _assert_error(data, 431, "Request Header Fields Too Large")
-    _assert_serves(server)
+    _assert_serves(uvicorn_server)
+
+
+@pytest.mark.parametrize("count", [MAX_HEADERS + 1, 5000])
+def test_over_100_headers_get_hypers_own_431_under_granian(
+    granian_server: LiveServer, count: int
+) -> None:
+    # hyper stops at 100 header lines, before routetree sees the request.
+    _assert_refused_by_hyper(_exchange(granian_server, _with_headers(count)))
+    _assert_serves(granian_server)
 
 
 @pytest.mark.parametrize("parts", [1, 10_000], ids=["one write", "bytewise"])
@@ -343,8 +473,31 @@ def test_header_count_limit_is_exact(
     head = _with_headers(count).replace(b"X-0: 1", b"Connection: close")
     data = _exchange(server, head, parts=min(parts, len(head)))
     assert RawResponse(data).status == status
-    if status == 431:
+    if status == 431 and not _is_granian(server):  # granian: hyper's 431, above
         assert b"more than 100 header lines" in data
+
+
+@pytest.mark.parametrize(
+    ("count", "status"), [(20, 200), (21, 431)], ids=["at the limit", "one over"]
+)
+def test_a_lower_header_count_limit_is_exact(
+    make_project: MakeProject, server_args: tuple[str, ...], count: int, status: int
+) -> None:
+    # Under 100 lines, granian's requests reach routetree's wrapper, which answers.
+    project = make_project(
+        {
+            "routetree.toml": "[server]\nmax_headers = 20\n",
+            "app/api/hello/route.py": (LIMITS / "app/api/hello/route.py").read_text(),
+        }
+    )
+    head = _with_headers(count).replace(b"X-0: 1", b"Connection: close")
+    with live_server(project, args=server_args) as server:
+        data = _exchange(server, head)
+    if status == 200:
+        assert RawResponse(data).status == 200
+    else:
+        _assert_error(data, 431, "Request Header Fields Too Large")
+        assert b"more than 20 header lines" in data
 
 
 # --- pipelining -----------------------------------------------------------------------
@@ -359,11 +512,13 @@ def test_pipelined_requests_up_to_the_limit_are_all_answered(
     assert data.endswith(b'{"message":"Hello World"}')
 
 
-def test_100_000_pipelined_requests_cost_bounded_memory(server: LiveServer) -> None:
-    pid = server.process.pid
+def test_100_000_pipelined_requests_cost_bounded_memory(
+    uvicorn_server: LiveServer,
+) -> None:
+    pid = uvicorn_server.process.pid
     before = _memory_kb(pid, "VmRSS")
     started = time.monotonic()
-    with _connect(server) as sock:
+    with _connect(uvicorn_server) as sock:
         with contextlib.suppress(OSError):
             sock.sendall(GET_HELLO * 100_000)
         data = _read_all(sock, timeout=10)
@@ -372,7 +527,23 @@ def test_100_000_pipelined_requests_cost_bounded_memory(server: LiveServer) -> N
     # (with unread bytes: a reset, which may cost the client some of the answers).
     assert data.count(b"HTTP/1.1 200 OK\r\n") <= MAX_PIPELINED + 1
     assert _memory_kb(pid) - before < 50 * 1024
-    _assert_serves(server)
+    _assert_serves(uvicorn_server)
+
+
+def test_pipelined_requests_are_all_answered_in_bounded_memory_under_granian(
+    granian_server: LiveServer,
+) -> None:
+    # No max_pipelined under granian: hyper reads at most its buffer ahead and
+    # answers one request at a time, so memory is bounded, not the count.
+    pid = granian_server.process.pid
+    before = _memory_kb(pid, "VmRSS")
+    last = GET_HELLO.replace(b"\r\n\r\n", b"\r\nConnection: close\r\n\r\n")
+    with _connect(granian_server) as sock:
+        sock.sendall(GET_HELLO * 19_999 + last)
+        data = _read_all(sock, timeout=30)
+    assert data.count(b"HTTP/1.1 200 OK\r\n") == 20_000
+    assert _memory_kb(pid) - before < 50 * 1024
+    _assert_serves(granian_server)
 
 
 # --- concurrency, shutdown, defaults, dev and workers ---------------------------------
@@ -390,7 +561,7 @@ async def GET():
 
 
 def test_limit_concurrency_answers_503_at_once(
-    make_project: MakeProject, parser: str
+    make_project: MakeProject, server_args: tuple[str, ...]
 ) -> None:
     project = make_project(
         {
@@ -405,7 +576,7 @@ def test_limit_concurrency_answers_503_at_once(
         return response.status_code, time.monotonic() - started, response.content
 
     with (
-        live_server(project, args=("--http", parser)) as server,
+        live_server(project, args=server_args) as server,
         concurrent.futures.ThreadPoolExecutor(3) as pool,
     ):
         results = sorted(pool.map(get, [f"{server}/api/slow"] * 3))
@@ -416,7 +587,7 @@ def test_limit_concurrency_answers_503_at_once(
 
 
 def test_shutdown_timeout_cuts_off_requests_still_running(
-    make_project: MakeProject, parser: str
+    make_project: MakeProject, server_args: tuple[str, ...]
 ) -> None:
     project = make_project(
         {
@@ -425,7 +596,7 @@ def test_shutdown_timeout_cuts_off_requests_still_running(
         }
     )
     with (
-        live_server(project, args=("--http", parser)) as server,
+        live_server(project, args=server_args) as server,
         concurrent.futures.ThreadPoolExecutor(1) as pool,
     ):
         in_flight = pool.submit(httpx.get, f"{server}/api/slow", timeout=10)
@@ -444,18 +615,20 @@ def test_shutdown_timeout_cuts_off_requests_still_running(
 
 
 def test_default_limits_apply_without_a_config(
-    make_project: MakeProject, parser: str
+    make_project: MakeProject, server_args: tuple[str, ...]
 ) -> None:
     project = make_project(
         {"app/api/hello/route.py": (LIMITS / "app/api/hello/route.py").read_text()}
     )
-    with live_server(project, args=("--http", parser)) as server:
+    with live_server(project, args=server_args) as server:
+        data = _exchange(server, _with_headers(5000))
+        if _is_granian(server):
+            _assert_refused_by_hyper(data)
+        else:
+            _assert_error(data, 431, "Request Header Fields Too Large")
         _assert_error(
-            _exchange(server, _with_headers(5000)),
-            431,
-            "Request Header Fields Too Large",
+            _exchange(server, _head(17 * 1024)), 431, "Request Header Fields Too Large"
         )
-        assert RawResponse(_exchange(server, _head(17 * 1024))).status == 431
         data = _exchange(server, _head(15 * 1024, close=True))
         assert RawResponse(data).status == 200
 
@@ -477,4 +650,15 @@ def test_limits_apply_in_dev_and_in_workers(args: tuple[str, ...], parser: str) 
             _exchange(server, _with_headers(5000)),
             431,
             "Request Header Fields Too Large",
+        )
+
+
+def test_limits_apply_in_granian_workers() -> None:
+    args = ("--workers", "2", *SERVER_ARGS["granian"])
+    with live_server(LIMITS, args=args) as server:
+        _assert_serves(server)  # the worker is up
+        head = b"POST /api/echo HTTP/1.1\r\nHost: test\r\nContent-Length: 9\r\n\r\n"
+        _assert_error(_exchange(server, head + b"x"), 408, "Request Timeout")
+        _assert_error(
+            _exchange(server, _head(17 * 1024)), 431, "Request Header Fields Too Large"
         )

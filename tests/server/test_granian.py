@@ -107,3 +107,15 @@ def test_the_process_ends_without_a_rust_panic(make_project: MakeProject) -> Non
             server.process.send_signal(signal.SIGTERM)
             assert server.process.wait(20) == 0
         assert "panicked" not in server.output, server.output
+
+
+def test_a_max_headers_above_hypers_limit_is_warned_about(
+    make_project: MakeProject,
+) -> None:
+    project = make_project({**HELLO, "routetree.toml": "[server]\nmax_headers = 200"})
+    with live_server(project, args=("--server", "granian")) as server:
+        assert httpx.get(f"{server}/api/hello").text == "hello"
+        server.process.send_signal(signal.SIGTERM)
+        assert server.process.wait(20) == 0
+    assert "max_headers = 200" in server.output
+    assert "more than 100 header lines" in server.output

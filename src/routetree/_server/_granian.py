@@ -14,9 +14,11 @@ Three things are routetree's own rather than granian's:
   once told to stop, stops accepting, closes idle connections and waits for the
   in-flight ones; routetree cancels what is still running after ``shutdown_timeout``
   (`InFlight`), granian then runs the lifespan shutdown, and the process exits 0.
-- The limits that granian has a setting for: ``header_timeout`` (408 is not sent:
-  the connection is closed), ``keep_alive_timeout = 0`` (no keep-alive),
-  ``limit_concurrency`` (routetree's wrapper). The others are uvicorn's only; see
+- The limits: granian's HTTP/1 settings where it has one (``header_timeout``, with
+  no 408, and ``keep_alive_timeout = 0``), and `GranianLimits`, an ASGI wrapper
+  outside everything else, for ``max_headers``, ``max_header_size`` and
+  ``body_timeout`` (`routetree._server._limits._granian`); ``limit_concurrency`` is
+  routetree's wrapper, as under uvicorn. What still differs is in
   docs/deployment.md.
 
 granian logs through the root logger, as uvicorn does (`._log_format`), errors only:
@@ -36,12 +38,12 @@ from typing import TYPE_CHECKING, NoReturn
 from granian._granian import SocketHolder
 from granian.constants import HTTPModes, Interfaces
 from granian.errors import FatalError
-from granian.http import HTTP1Settings
 from granian.server.embed import Server
 
 from .._websocket_session import OPEN_SOCKETS
 from ._health import DrainState
 from ._limits import ServerLimits
+from ._limits._granian import HYPER_MAX_HEADERS, GranianLimits, http1_settings
 from ._serve import freeze_heap, server_app
 
 if TYPE_CHECKING:
@@ -103,10 +105,7 @@ class _Granian(Server):
             interface=Interfaces.ASGI,
             http=HTTPModes.http1,
             backlog=2048,
-            http1_settings=HTTP1Settings(
-                header_read_timeout=max(1, round(limits.header_timeout * 1000)),
-                keep_alive=limits.keep_alive_timeout > 0,
-            ),
+            http1_settings=http1_settings(limits),
         )
         self._fd = sock.fileno()
 
@@ -132,9 +131,19 @@ def serve_granian(
     """
     limits = limits or ServerLimits()
     drain = DrainState()
-    in_flight = InFlight(server_app(app, limits, logs=logs, health=health, drain=drain))
+    served = server_app(app, limits, logs=logs, health=health, drain=drain)
+    # Outside the health endpoints and the access log: these answers are the
+    # server's, as uvicorn's protocol gives them before the app sees a request.
+    in_flight = InFlight(GranianLimits(served, limits))
     server = _Granian(in_flight, sock, limits)
     _log_through_root()
+    if limits.max_headers > HYPER_MAX_HEADERS:
+        logging.getLogger("routetree").warning(
+            "max_headers = %s: granian refuses a request with more than %s header "
+            "lines itself (431, without routetree's JSON body)",
+            limits.max_headers,
+            HYPER_MAX_HEADERS,
+        )
     freeze_heap()
     code = asyncio.run(_serve(server, in_flight, drain, limits))
     exit_now(code)

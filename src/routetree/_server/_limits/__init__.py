@@ -35,7 +35,10 @@ the same answer in one write as byte by byte.
 The subclasses live in `routetree._server._limits._httptools` and
 `routetree._server._limits._h11`; the tests in ``tests/security/test_server_limits.py``
 drive both through a real server, so a change of the uvicorn internals they rely on
-fails there.
+fails there. Under ``routetree start --server granian``, granian's HTTP/1 settings and
+an ASGI wrapper give as many of the same answers as granian allows
+(`routetree._server._limits._granian`, which says what still differs); the same tests
+run there too.
 """
 
 from __future__ import annotations
