@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
     from routetree.testing import LiveServer
     from tests.browser import OfflinePage
+    from tests.redis_server import RedisServer
 
 APPS = Path(__file__).parent / "apps"
 
@@ -91,3 +92,21 @@ def offline(browser: Browser) -> Iterator[OfflinePage]:
     page = OfflinePage(browser)
     yield page
     page.context.close()
+
+
+@pytest.fixture(scope="module")
+def redis_server() -> Iterator[RedisServer]:
+    """A real redis-server on a free loopback port, shared by a test module."""
+    from tests.redis_server import running_redis
+
+    with running_redis() as server:
+        yield server
+
+
+@pytest.fixture
+def own_redis() -> Iterator[RedisServer]:
+    """A redis-server of the test's own, which the test may stop and start again."""
+    from tests.redis_server import running_redis
+
+    with running_redis() as server:
+        yield server

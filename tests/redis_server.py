@@ -12,8 +12,13 @@ import shutil
 import socket
 import subprocess
 import time
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-__all__ = ["RedisServer", "free_port"]
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ["RedisServer", "free_port", "running_redis"]
 
 
 def free_port() -> int:
@@ -90,3 +95,14 @@ class RedisServer:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextmanager
+def running_redis() -> Iterator[RedisServer]:
+    """A started `RedisServer` on a free port, stopped on the way out."""
+    server = RedisServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -27,17 +27,6 @@ if TYPE_CHECKING:
     from tests.conftest import MakeProject
 
 
-@pytest.fixture(scope="module")
-def redis_server() -> Iterator[RedisServer]:
-    """A real redis-server on a free loopback port, for the module."""
-    server = RedisServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 def _project(directory: Path, url: str) -> Path:
     project = directory / "caching"
     shutil.copytree(CACHING, project)

@@ -15,21 +15,11 @@ import pytest
 
 from routetree.testing import LiveServer, live_server
 from tests.conftest import APPS
-from tests.redis_server import RedisServer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-
-@pytest.fixture(scope="module")
-def redis_server() -> Iterator[RedisServer]:
-    """A real redis-server on a free loopback port, for the module."""
-    server = RedisServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+    from tests.redis_server import RedisServer
 
 
 @pytest.fixture(scope="module")

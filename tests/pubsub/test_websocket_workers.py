@@ -19,31 +19,22 @@ from websockets.sync.client import ClientConnection, connect
 
 from routetree.testing import LiveServer, live_server
 from tests.conftest import APPS
-from tests.redis_server import RedisServer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from tests.redis_server import RedisServer
 
 SOCKETS = 8
 
 
 @pytest.fixture
-def redis_server() -> Iterator[RedisServer]:
-    server = RedisServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
 def server(
-    redis_server: RedisServer, tmp_path_factory: pytest.TempPathFactory
+    own_redis: RedisServer, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
     project = tmp_path_factory.mktemp("workers") / "websockets"
     shutil.copytree(APPS / "websockets", project)
-    (project / "routetree.toml").write_text(f'pubsub_url = "{redis_server.url}"\n')
+    (project / "routetree.toml").write_text(f'pubsub_url = "{own_redis.url}"\n')
     with live_server(project, args=("--workers", "2")) as url:
         yield url
 
@@ -95,17 +86,17 @@ def test_a_message_published_in_one_worker_reaches_sockets_in_both(
 
 
 def test_delivery_resumes_after_redis_restarts(
-    server: LiveServer, redis_server: RedisServer
+    server: LiveServer, own_redis: RedisServer
 ) -> None:
     with ExitStack() as stack:
         sockets = sockets_in_both_workers(stack, server, "restart")
         publish(server, "restart", "before")
         for socket in sockets:
             assert socket.recv(timeout=10) == "before"  # a str is a text frame
-        redis_server.kill()
+        own_redis.kill()
         # While Redis is down a publish is dropped, never a 5xx.
         publish(server, "restart", "lost")
-        redis_server.start()
+        own_redis.start()
         deadline = time.monotonic() + 30
         pending = list(sockets)
         n = 0
