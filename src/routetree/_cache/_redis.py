@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import contextlib
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit, urlunsplit
 
 import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
+from .._redis_url import redis_description
 from ._entry import CacheEntry, Freshness, decode_entry, encode_entry, freshness
 from ._policy import EXPIRE
 from ._store import StoreUnavailableError
@@ -88,11 +88,7 @@ class RedisStore:
     @property
     def description(self) -> str:
         """The URL without its password, for log lines."""
-        parts = urlsplit(self.url)
-        host = parts.hostname or ""
-        if parts.port:
-            host = f"{host}:{parts.port}"
-        return urlunsplit((parts.scheme, host, parts.path, "", ""))
+        return redis_description(self.url)
 
     def _redis(self) -> aioredis.Redis:
         # Made on first use, on the loop that serves: connections belong to a loop.

@@ -26,7 +26,6 @@ import logging
 import time
 from collections import Counter
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit, urlunsplit
 
 import redis.asyncio as aioredis
 from redis.asyncio.connection import parse_url
@@ -34,6 +33,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import EqualJitterBackoff, NoBackoff
 from redis.exceptions import RedisError
 
+from .._redis_url import redis_description
 from ._memory import Subscribers
 
 if TYPE_CHECKING:
@@ -104,11 +104,7 @@ class RedisBroker:
     @property
     def description(self) -> str:
         """The URL without its password, for log lines."""
-        parts = urlsplit(self.url)
-        host = parts.hostname or ""
-        if parts.port:
-            host = f"{host}:{parts.port}"
-        return urlunsplit((parts.scheme, host, parts.path, "", ""))
+        return redis_description(self.url)
 
     async def publish(self, topic: str, frame: Frame) -> None:
         """``PUBLISH`` ``frame``; dropped, and a warning, while Redis is unreachable."""
